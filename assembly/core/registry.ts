@@ -1,0 +1,110 @@
+// The field registry: every field the dissectors can produce is declared once,
+// here or beside the dissector that fills it, with Wireshark's abbreviation,
+// a display name, a type, a display base and a one-sentence explanation.
+// The JavaScript side reads this table at start-up; it is the single source
+// for the CLI, the details tree and the filter language.
+
+/** Field types, after Wireshark's ftypes. */
+export const enum FT {
+  NONE = 0,       // a label or subtree with no value
+  PROTOCOL = 1,   // a protocol layer
+  BOOLEAN = 2,
+  UINT8 = 3,
+  UINT16 = 4,
+  UINT24 = 5,
+  UINT32 = 6,
+  UINT64 = 7,
+  INT32 = 8,
+  INT64 = 9,
+  DOUBLE = 10,
+  ABSOLUTE_TIME = 11, // nanoseconds since the epoch
+  RELATIVE_TIME = 12, // nanoseconds
+  STRING = 13,
+  BYTES = 14,
+  ETHER = 15,
+  IPV4 = 16,
+  IPV6 = 17,
+  FRAMENUM = 18,
+}
+
+/** How an integer is shown. */
+export const enum BASE {
+  NONE = 0,
+  DEC = 1,
+  HEX = 2,
+  OCT = 3,
+  DEC_HEX = 4,
+  HEX_DEC = 5,
+}
+
+class FieldDef {
+  constructor(
+    public abbrev: string,
+    public name: string,
+    public type: FT,
+    public base: BASE,
+    public mask: u64,
+    public blurb: string,
+  ) {}
+}
+
+class ProtoDef {
+  constructor(public name: string, public field: u16) {}
+}
+
+const fields = new Array<FieldDef>();
+const protos = new Array<ProtoDef>();
+
+/** Declares a field; returns its id, which the tree records. */
+export function field(abbrev: string, name: string, type: FT, base: BASE, blurb: string, mask: u64 = 0): u16 {
+  fields.push(new FieldDef(abbrev, name, type, base, mask, blurb));
+  return <u16>(fields.length - 1);
+}
+
+/** Declares a protocol layer: a field of type PROTOCOL. */
+export function protocol(abbrev: string, name: string, blurb: string): u16 {
+  return field(abbrev, name, FT.PROTOCOL, BASE.NONE, blurb);
+}
+
+/**
+ * Declares a name for the Protocol column (for example "TLSv1.2" or "MDNS"),
+ * tied to the protocol field it belongs to. Ids are small so that the summary
+ * keeps them in one byte.
+ */
+export function columnProtocol(name: string, protoField: u16): u8 {
+  protos.push(new ProtoDef(name, protoField));
+  assert(protos.length <= 256);
+  return <u8>(protos.length - 1);
+}
+
+export function fieldCount(): i32 {
+  return fields.length;
+}
+
+// Serialisation: one line per field, tab-separated
+//   F abbrev name type base mask blurb
+// and one line per column protocol
+//   P name field
+// Tabs and newlines never occur in the declared strings.
+let serialised: ArrayBuffer | null = null;
+
+function line(parts: Array<string>): string {
+  return parts.join("\t") + "\n";
+}
+
+export function serialiseRegistry(): ArrayBuffer {
+  let s = serialised;
+  if (s) return s;
+  const lines = new Array<string>();
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    lines.push(line(["F", f.abbrev, f.name, f.type.toString(), f.base.toString(), f.mask.toString(), f.blurb]));
+  }
+  for (let i = 0; i < protos.length; i++) {
+    const p = protos[i];
+    lines.push(line(["P", p.name, p.field.toString()]));
+  }
+  s = String.UTF8.encode(lines.join(""));
+  serialised = s;
+  return s;
+}

@@ -1,0 +1,202 @@
+// Internet Protocol version 4: header, options, fragments.
+
+import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import * as t from "../core/tree";
+import { pinfo, frame, AddrKind } from "../core/pinfo";
+import { net } from "../core/net";
+import { dissectIpPayload } from "./ip";
+import { addFragment, reassembledPtr, reassembledLen, reassembledFragments } from "./ipreasm";
+import { dissectData } from "./data";
+
+export const HF_IP = protocol("ip", "Internet Protocol Version 4", "IPv4: the header that carries a packet across networks from one IP address to another.");
+export const HF_VERSION = field("ip.version", "Version", FT.UINT8, BASE.DEC, "The IP version; 4 here.");
+const HF_HDR_LEN = field("ip.hdr_len", "Header Length", FT.UINT8, BASE.DEC, "Length of the IP header in bytes: 20, or more when options are present.");
+const HF_DSFIELD = field("ip.dsfield", "Differentiated Services Field", FT.UINT8, BASE.HEX, "The byte that marks the packet's traffic class (DSCP) and congestion state (ECN).");
+const HF_DSCP = field("ip.dsfield.dscp", "Differentiated Services Codepoint", FT.UINT8, BASE.DEC, "The traffic class routers may use to prioritise the packet (46 is expedited forwarding, used for voice).", 0xfc);
+const HF_ECN = field("ip.dsfield.ecn", "Explicit Congestion Notification", FT.UINT8, BASE.DEC, "Lets routers signal congestion without dropping packets: 3 means congestion was experienced.", 0x03);
+const HF_LEN = field("ip.len", "Total Length", FT.UINT16, BASE.DEC, "Length of the whole IP packet, header and payload, in bytes.");
+const HF_ID = field("ip.id", "Identification", FT.UINT16, BASE.HEX_DEC, "A number the sender gives each packet, so fragments of the same packet can be put back together.");
+const HF_FLAGS = field("ip.flags", "Flags", FT.UINT8, BASE.HEX, "The three fragmentation flags.", 0xe0);
+const HF_FLAG_RB = field("ip.flags.rb", "Reserved bit", FT.BOOLEAN, BASE.NONE, "A reserved bit that must be zero (the 'evil bit' of RFC 3514 when set).", 0x80);
+const HF_FLAG_DF = field("ip.flags.df", "Don't fragment", FT.BOOLEAN, BASE.NONE, "Set when routers must not split this packet; used to discover the path's maximum packet size.", 0x40);
+const HF_FLAG_MF = field("ip.flags.mf", "More fragments", FT.BOOLEAN, BASE.NONE, "Set on every fragment except the last one of a split packet.", 0x20);
+const HF_FRAG_OFFSET = field("ip.frag_offset", "Fragment Offset", FT.UINT16, BASE.DEC, "Where this fragment's data belongs in the original packet, in units of 8 bytes.", 0x1fff);
+const HF_TTL = field("ip.ttl", "Time to Live", FT.UINT8, BASE.DEC, "How many more routers the packet may cross; each router subtracts one and drops the packet at zero, which stops routing loops.");
+export const HF_PROTO = field("ip.proto", "Protocol", FT.UINT8, BASE.DEC, "Which protocol the packet carries: 6 TCP, 17 UDP, 1 ICMP, 47 GRE ...");
+const HF_CHECKSUM = field("ip.checksum", "Header Checksum", FT.UINT16, BASE.HEX, "A checksum of the header, so routers can detect corruption.");
+const HF_CHECKSUM_STATUS = field("ip.checksum.status", "Header checksum status", FT.UINT8, BASE.NONE, "Whether the checksum was verified: 2 means it was not checked.");
+export const HF_SRC = field("ip.src", "Source Address", FT.IPV4, BASE.NONE, "The IPv4 address of the host that sent the packet.");
+export const HF_DST = field("ip.dst", "Destination Address", FT.IPV4, BASE.NONE, "The IPv4 address of the host the packet is for.");
+export const HF_ADDR = field("ip.addr", "Source or Destination Address", FT.IPV4, BASE.NONE, "Either address of the packet; 'ip.addr == 10.0.0.1' finds traffic to or from that host.");
+const HF_OPTIONS = field("ip.options", "Options", FT.BYTES, BASE.NONE, "Optional header extensions (record route, timestamps, security labels ...), rarely used today.");
+const HF_OPT_TYPE = field("ip.opt.type", "Type", FT.UINT8, BASE.DEC, "Which option this is.");
+const HF_OPT_LEN = field("ip.opt.len", "Length", FT.UINT8, BASE.DEC, "Length of the option in bytes, including type and length.");
+const HF_OPT_DATA = field("ip.opt.data", "Data", FT.BYTES, BASE.NONE, "The option's contents.");
+const HF_REASSEMBLED_LEN = field("ip.reassembled.length", "Reassembled IPv4 length", FT.UINT32, BASE.DEC, "Length of the payload rebuilt from all fragments of the packet.");
+const HF_FRAGMENT_COUNT = field("ip.fragment.count", "Fragment count", FT.UINT32, BASE.DEC, "How many fragments the packet was split into.");
+const HF_REASSEMBLED = field("ip.reassembled.data", "Reassembled IPv4 data", FT.BYTES, BASE.NONE, "The payload rebuilt from all fragments.");
+export const COL_IPV4 = columnProtocol("IPv4", HF_IP);
+
+const MAX_DEPTH = 8;
+
+/** Returns the packet's total length (for Ethernet padding), or -1. */
+export function dissectIpv4(off: i32, end: i32): i32 {
+  if (net.depth >= MAX_DEPTH) {
+    dissectData(off, end);
+    return -1;
+  }
+  const node = t.open(HF_IP, off, 20);
+  const vhl = t.get8(off);
+  if (t.stopped) {
+    t.close(node);
+    return -1;
+  }
+  const version = vhl >> 4;
+  const hlen = <i32>(vhl & 0xf) * 4;
+  t.fval(HF_VERSION, off, 1, version);
+  if (version != 4 || hlen < 20) {
+    t.fval(HF_HDR_LEN, off, 1, <u64>hlen);
+    t.close(node);
+    pinfo.malformed = true;
+    return -1;
+  }
+  const prev = t.enter(end);
+  if (t.detail) {
+    const hl = t.fval(HF_HDR_LEN, off, 1, <u64>hlen);
+    const note = t.beginNote();
+    t.pool.dec(<u64>hlen);
+    t.pool.str(" bytes (");
+    t.pool.dec(<u64>(hlen >> 2));
+    t.pool.str(")");
+    t.endNote(hl, note);
+  }
+  const ds = t.f8(HF_DSFIELD, off + 1);
+  if (t.detail) {
+    t.openNode(t.lastNode());
+    t.fbits(HF_DSCP, off + 1, 1, 0xfc);
+    t.fbits(HF_ECN, off + 1, 1, 0x03);
+    t.close(t.currentParent());
+  }
+  const totalLen = <i32>t.f16(HF_LEN, off + 2);
+  const id = t.f16(HF_ID, off + 4);
+  const flagsOff = t.get16(off + 6);
+  if (t.detail && !t.stopped) {
+    t.fbits(HF_FLAGS, off + 6, 1, 0xe0);
+    t.openNode(t.lastNode());
+    t.fbits(HF_FLAG_RB, off + 6, 1, 0x80);
+    t.fbits(HF_FLAG_DF, off + 6, 1, 0x40);
+    t.fbits(HF_FLAG_MF, off + 6, 1, 0x20);
+    t.close(t.currentParent());
+    t.fbits(HF_FRAG_OFFSET, off + 6, 2, 0x1fff);
+  }
+  t.f8(HF_TTL, off + 8);
+  const proto = t.f8(HF_PROTO, off + 9);
+  t.f16(HF_CHECKSUM, off + 10);
+  t.fgen(HF_CHECKSUM_STATUS, off + 10, 0, 2);
+  const src = t.fipv4(HF_SRC, off + 12);
+  t.hiddenCopy(HF_ADDR, off + 12, 4, src);
+  const dst = t.fipv4(HF_DST, off + 16);
+  t.hiddenCopy(HF_ADDR, off + 16, 4, dst);
+  if (t.stopped) {
+    t.close(node);
+    t.restore(prev);
+    return -1;
+  }
+  if (t.detail) {
+    const note = t.beginNote();
+    t.pool.str("Internet Protocol Version 4, Src: ");
+    t.pool.ipv4(src);
+    t.pool.str(", Dst: ");
+    t.pool.ipv4(dst);
+    t.endNote(node, note);
+  }
+  if (!pinfo.inError) {
+    pinfo.addrKind = AddrKind.IPV4;
+    pinfo.src4 = src;
+    pinfo.dst4 = dst;
+    pinfo.ipProto = <i32>proto;
+    pinfo.colProto = COL_IPV4;
+  }
+  net.src = t.at(off + 12);
+  net.dst = t.at(off + 16);
+  net.alen = 4;
+  if (hlen > 20) options(off + 20, off + hlen);
+  t.setLength(node, hlen);
+  t.close(node);
+  if (t.stopped) {
+    t.restore(prev);
+    return totalLen;
+  }
+  // The payload ends where the total length says, not where the frame does.
+  let payloadEnd = off + totalLen;
+  if (totalLen < hlen) payloadEnd = end; // TSO and bogus lengths: use what was captured
+  else if (payloadEnd > end) payloadEnd = end;
+  t.restore(prev);
+  const mf = (flagsOff & 0x2000) != 0;
+  const fragOffset = <i32>(flagsOff & 0x1fff) * 8;
+  net.depth++;
+  if (mf || fragOffset != 0) fragment(off + hlen, payloadEnd, proto, id, fragOffset, !mf, ds);
+  else {
+    net.fragment = false;
+    net.payloadLen = payloadEnd - off - hlen;
+    dissectIpPayload(proto, off + hlen, payloadEnd);
+  }
+  net.depth--;
+  return totalLen >= hlen ? totalLen : -1;
+}
+
+function fragment(off: i32, end: i32, proto: u32, id: u32, fragOffset: i32, last: bool, ds: u32): void {
+  const whole = t.has(off, end - off);
+  if (!pinfo.inError) pinfo.fragmented = true;
+  if (frame.track && whole && !pinfo.inError) {
+    if (addFragment(4, proto, id, net.src, net.dst, fragOffset, t.at(off), end - off, last)) {
+      t.fgen(HF_FRAGMENT_COUNT, off, 0, <u64>reassembledFragments);
+      t.fgen(HF_REASSEMBLED_LEN, off, 0, <u64>reassembledLen);
+      // Keep the addresses: the reassembled payload is a new data source.
+      const src = net.src;
+      const dst = net.dst;
+      const saved = t.enterSource(reassembledPtr, reassembledLen, HF_REASSEMBLED);
+      net.src = src;
+      net.dst = dst;
+      net.fragment = false;
+      net.payloadLen = reassembledLen;
+      dissectIpPayload(proto, 0, reassembledLen);
+      t.leaveSource(saved);
+      return;
+    }
+  }
+  net.fragment = true;
+  if (t.detail) {
+    t.info.reset();
+    t.info.str("Fragmented IP protocol (proto=");
+    t.info.dec(proto);
+    t.info.str(", off=");
+    t.info.dec(<u64>fragOffset);
+    t.info.str(", ID=");
+    t.info.hexw(id, 4);
+    t.info.str(")");
+  }
+  dissectData(off, end);
+}
+
+function options(off: i32, end: i32): void {
+  if (!t.detail) return;
+  const opts = t.open(HF_OPTIONS, off, end - off);
+  let o = off;
+  while (o < end && !t.stopped) {
+    const type = t.get8(o);
+    if (type == 0 || type == 1) {
+      t.f8(HF_OPT_TYPE, o);
+      o++;
+      if (type == 0) break;
+      continue;
+    }
+    const len = <i32>t.get8(o + 1);
+    if (len < 2 || o + len > end) break;
+    t.f8(HF_OPT_TYPE, o);
+    t.f8(HF_OPT_LEN, o + 1);
+    if (len > 2) t.fbytes(HF_OPT_DATA, o + 2, len - 2);
+    o += len;
+  }
+  t.close(opts);
+}

@@ -1,0 +1,312 @@
+// The Transmission Control Protocol: ports, sequence numbers, flags,
+// options, the stream index, and the hand-over of the payload.
+
+import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import * as t from "../core/tree";
+import { pinfo, frame } from "../core/pinfo";
+import { net } from "../core/net";
+import { tcpStream, tcpBases, baseFwd, baseRev, lookupStream } from "../summary/flows";
+import { dissectTcpPayload } from "./apps";
+import { Text } from "../core/text";
+
+export const HF_TCP = protocol("tcp", "Transmission Control Protocol", "TCP: the reliable, ordered byte stream between two programs that carries the web, mail, file transfers and most other traffic.");
+export const HF_SRCPORT = field("tcp.srcport", "Source Port", FT.UINT16, BASE.DEC, "The port of the program that sent the segment; clients usually pick a high, temporary one.");
+export const HF_DSTPORT = field("tcp.dstport", "Destination Port", FT.UINT16, BASE.DEC, "The port of the program the segment is for; servers listen on well-known ports such as 80 (HTTP) or 443 (HTTPS).");
+export const HF_PORT = field("tcp.port", "Source or Destination Port", FT.UINT16, BASE.DEC, "Either port of the segment; 'tcp.port == 443' finds HTTPS traffic in both directions.");
+export const HF_STREAM = field("tcp.stream", "Stream index", FT.UINT32, BASE.DEC, "A number for the connection this segment belongs to, counted from 0 in order of appearance; 'tcp.stream == 3' shows one whole connection.");
+const HF_LEN = field("tcp.len", "TCP Segment Len", FT.UINT32, BASE.DEC, "How many bytes of payload (data) the segment carries.");
+const HF_SEQ = field("tcp.seq", "Sequence Number", FT.UINT32, BASE.DEC, "Position of this segment's first data byte in the sender's stream, counted from 0 at the start of the connection (relative).");
+const HF_SEQ_RAW = field("tcp.seq_raw", "Sequence Number (raw)", FT.UINT32, BASE.DEC, "The sequence number as it appears on the wire; it starts at a random value.");
+const HF_NXTSEQ = field("tcp.nxtseq", "Next Sequence Number", FT.UINT32, BASE.DEC, "The sequence number the sender's next segment should have (this one plus its length).");
+const HF_ACK = field("tcp.ack", "Acknowledgment Number", FT.UINT32, BASE.DEC, "The next byte the sender expects from the other side, which confirms everything before it arrived (relative).");
+const HF_ACK_RAW = field("tcp.ack_raw", "Acknowledgment number (raw)", FT.UINT32, BASE.DEC, "The acknowledgment number as it appears on the wire.");
+const HF_HDR_LEN = field("tcp.hdr_len", "Header Length", FT.UINT8, BASE.DEC, "Length of the TCP header in bytes: 20, plus any options.");
+export const HF_FLAGS = field("tcp.flags", "Flags", FT.UINT16, BASE.HEX, "The control bits: SYN opens a connection, ACK acknowledges data, FIN closes, RST aborts, PSH pushes data to the program.", 0x0fff);
+const HF_FLAG_RES = field("tcp.flags.res", "Reserved", FT.BOOLEAN, BASE.NONE, "Reserved bits; must be zero.", 0x0e00);
+const HF_FLAG_AE = field("tcp.flags.ae", "Accurate ECN", FT.BOOLEAN, BASE.NONE, "Accurate ECN bit (formerly the ECN nonce).", 0x0100);
+const HF_FLAG_CWR = field("tcp.flags.cwr", "Congestion Window Reduced", FT.BOOLEAN, BASE.NONE, "The sender slowed down in answer to a congestion signal.", 0x0080);
+const HF_FLAG_ECE = field("tcp.flags.ece", "ECN-Echo", FT.BOOLEAN, BASE.NONE, "Tells the other side that the network signalled congestion (or, on a SYN, that ECN is supported).", 0x0040);
+const HF_FLAG_URG = field("tcp.flags.urg", "Urgent", FT.BOOLEAN, BASE.NONE, "The urgent pointer field is meaningful (rarely used).", 0x0020);
+export const HF_FLAG_ACK = field("tcp.flags.ack", "Acknowledgment", FT.BOOLEAN, BASE.NONE, "The acknowledgment number is valid; set on every segment after the first SYN.", 0x0010);
+const HF_FLAG_PUSH = field("tcp.flags.push", "Push", FT.BOOLEAN, BASE.NONE, "Asks the receiver to hand the data to the program at once.", 0x0008);
+export const HF_FLAG_RESET = field("tcp.flags.reset", "Reset", FT.BOOLEAN, BASE.NONE, "Aborts the connection, often because nothing listens on the port.", 0x0004);
+export const HF_FLAG_SYN = field("tcp.flags.syn", "Syn", FT.BOOLEAN, BASE.NONE, "Opens a connection: the first two segments of the handshake carry it.", 0x0002);
+export const HF_FLAG_FIN = field("tcp.flags.fin", "Fin", FT.BOOLEAN, BASE.NONE, "The sender has no more data: it closes its half of the connection.", 0x0001);
+const HF_FLAGS_STR = field("tcp.flags.str", "TCP Flags", FT.STRING, BASE.NONE, "The flags as letters, for example ·······A··S· for SYN+ACK.");
+const HF_WINDOW_VALUE = field("tcp.window_size_value", "Window", FT.UINT16, BASE.DEC, "The window field as sent: how many more bytes the sender can receive, before scaling.");
+const HF_WINDOW = field("tcp.window_size", "Calculated window size", FT.UINT32, BASE.DEC, "The receive window after applying the scale factor agreed in the handshake.");
+const HF_WINDOW_SCALE = field("tcp.window_size_scalefactor", "Window size scaling factor", FT.INT32, BASE.DEC, "The multiplier agreed in the handshake (-1 if the handshake was not seen, -2 if none is used).");
+const HF_CHECKSUM = field("tcp.checksum", "Checksum", FT.UINT16, BASE.HEX, "A checksum over the segment, so the receiver can detect corruption.");
+const HF_CHECKSUM_STATUS = field("tcp.checksum.status", "Checksum Status", FT.UINT8, BASE.NONE, "Whether the checksum was verified: 2 means it was not checked.");
+const HF_URGENT = field("tcp.urgent_pointer", "Urgent Pointer", FT.UINT16, BASE.DEC, "With the URG flag, where urgent data ends.");
+const HF_OPTIONS = field("tcp.options", "TCP Options", FT.BYTES, BASE.NONE, "Optional header fields, mostly negotiated in the handshake: segment size, window scale, selective acknowledgments, timestamps.");
+const HF_OPTION_KIND = field("tcp.option_kind", "Kind", FT.UINT8, BASE.DEC, "Which option: 2 MSS, 3 window scale, 4 SACK permitted, 5 SACK, 8 timestamps ...");
+const HF_OPTION_LEN = field("tcp.option_len", "Length", FT.UINT8, BASE.DEC, "Length of the option in bytes.");
+const HF_OPT_NOP = field("tcp.options.nop", "TCP Option - No-Operation (NOP)", FT.BYTES, BASE.NONE, "Padding that aligns the next option.");
+const HF_OPT_EOL = field("tcp.options.eol", "TCP Option - End of Option List (EOL)", FT.BYTES, BASE.NONE, "Marks the end of the options.");
+const HF_OPT_MSS = field("tcp.options.mss", "TCP Option - Maximum segment size", FT.NONE, BASE.NONE, "The largest segment the sender can receive.");
+const HF_OPT_MSS_VAL = field("tcp.options.mss_val", "MSS Value", FT.UINT16, BASE.DEC, "The largest segment payload, in bytes, the sender can receive (1460 on Ethernet).");
+const HF_OPT_WS = field("tcp.options.wscale", "TCP Option - Window scale", FT.NONE, BASE.NONE, "Lets windows grow beyond 64 KiB.");
+const HF_OPT_WS_SHIFT = field("tcp.options.wscale.shift", "Shift count", FT.UINT8, BASE.DEC, "Window values from this sender are multiplied by 2 to this power.");
+const HF_OPT_WS_MULT = field("tcp.options.wscale.multiplier", "Multiplier", FT.UINT16, BASE.DEC, "The multiplier the shift count gives.");
+const HF_OPT_SACK_PERM = field("tcp.options.sack_perm", "TCP Option - SACK permitted", FT.NONE, BASE.NONE, "The sender can use selective acknowledgments.");
+const HF_OPT_SACK = field("tcp.options.sack", "TCP Option - SACK", FT.NONE, BASE.NONE, "Selective acknowledgment: ranges of data received beyond a gap.");
+const HF_OPT_SACK_LE = field("tcp.options.sack_le", "TCP SACK Left Edge", FT.UINT32, BASE.DEC, "Start of a received range (relative).");
+const HF_OPT_SACK_RE = field("tcp.options.sack_re", "TCP SACK Right Edge", FT.UINT32, BASE.DEC, "End of a received range (relative).");
+const HF_OPT_TS = field("tcp.options.timestamp", "TCP Option - Timestamps", FT.NONE, BASE.NONE, "Timestamps for measuring round-trip time and protecting against wrapped sequence numbers.");
+const HF_OPT_TSVAL = field("tcp.options.timestamp.tsval", "Timestamp value", FT.UINT32, BASE.DEC, "The sender's clock when it sent the segment.");
+const HF_OPT_TSECR = field("tcp.options.timestamp.tsecr", "Timestamp echo reply", FT.UINT32, BASE.DEC, "The timestamp value most recently received from the other side.");
+const HF_PAYLOAD = field("tcp.payload", "TCP payload", FT.BYTES, BASE.NONE, "The data the segment carries.");
+export const COL_TCP = columnProtocol("TCP", HF_TCP);
+
+const TH_FIN: u32 = 0x01;
+const TH_SYN: u32 = 0x02;
+const TH_RST: u32 = 0x04;
+const TH_PUSH: u32 = 0x08;
+const TH_ACK: u32 = 0x10;
+const TH_URG: u32 = 0x20;
+const TH_ECE: u32 = 0x40;
+const TH_CWR: u32 = 0x80;
+const TH_AE: u32 = 0x100;
+
+/** The segment being dissected, for application dissectors. */
+export let segSrcPort: u32 = 0;
+export let segDstPort: u32 = 0;
+export let segStream: i32 = -1;
+export let segSeq: u32 = 0;
+
+export function dissectTcp(off: i32, end: i32): void {
+  const prev = t.enter(end);
+  const node = t.open(HF_TCP, off, 20);
+  const sport = t.f16(HF_SRCPORT, off);
+  const dport = t.f16(HF_DSTPORT, off + 2);
+  t.hiddenCopy(HF_PORT, off, 2, sport);
+  t.hiddenCopy(HF_PORT, off + 2, 2, dport);
+  if (!pinfo.inError && !t.stopped) {
+    pinfo.srcPort = sport;
+    pinfo.dstPort = dport;
+    pinfo.colProto = COL_TCP;
+  }
+  if (pinfo.inError && t.has(off + 4, 4)) t.f32(HF_SEQ, off + 4);
+  // The conversation is found once the fixed header has been read, as tshark does.
+  const seq = t.get32(off + 4);
+  const ack = t.get32(off + 8);
+  const word = t.get16(off + 12);
+  t.get16(off + 14);
+  if (t.stopped) {
+    t.close(node);
+    t.restore(prev);
+    return;
+  }
+  const hlen = <i32>(word >> 12) * 4;
+  const flags = word & 0x0fff;
+  const seglen = end - off - hlen;
+  const analyze = !net.fragment && !pinfo.inError && seglen >= 0 && hlen >= 20;
+  let stream: i32;
+  if (frame.track) stream = tcpStream(net.src, net.dst, net.alen, sport, dport, flags, seq, ack, analyze);
+  else if (!pinfo.inError && frame.stream >= 0) stream = frame.stream;
+  else stream = lookupStream(6, net.src, net.dst, net.alen, sport, dport);
+  if (!pinfo.inError) {
+    pinfo.aux = flags;
+    pinfo.stream = stream;
+  }
+  segSrcPort = sport;
+  segDstPort = dport;
+  segStream = stream;
+  segSeq = seq;
+  if (t.detail) {
+    tcpTree(node, off, end, sport, dport, seq, ack, hlen, flags, seglen, stream, analyze);
+  }
+  if (hlen < 20 || !t.need(off, hlen)) {
+    t.close(node);
+    t.restore(prev);
+    return;
+  }
+  t.setLength(node, hlen);
+  t.close(node);
+  if (seglen > 0 && !pinfo.inError) dissectTcpPayload(off + hlen, end, sport, dport);
+  t.restore(prev);
+}
+
+function tcpTree(node: i32, off: i32, end: i32, sport: u32, dport: u32, seq: u32, ack: u32, hlen: i32, flags: u32, seglen: i32, stream: i32, analyze: bool): void {
+  let relSeq = seq;
+  let relAck = ack;
+  let haveBase = false;
+  if (analyze && stream >= 0 && net.alen > 0) {
+    if (tcpBases(net.src, net.dst, net.alen, sport, dport)) {
+      haveBase = true;
+      relSeq = seq - baseFwd;
+      if ((flags & TH_ACK) != 0) relAck = ack - baseRev;
+    }
+  }
+  if (stream >= 0) t.fgen(HF_STREAM, off, 0, <u64>stream);
+  if (analyze && seglen >= 0) t.fgen(HF_LEN, off + 12, 1, <u64>seglen);
+  const note = t.beginNote();
+  t.pool.str("Transmission Control Protocol, Src Port: ");
+  t.pool.dec(sport);
+  t.pool.str(", Dst Port: ");
+  t.pool.dec(dport);
+  t.pool.str(", Seq: ");
+  t.pool.dec(relSeq);
+  if ((flags & TH_ACK) != 0) {
+    t.pool.str(", Ack: ");
+    t.pool.dec(relAck);
+  }
+  if (analyze) {
+    t.pool.str(", Len: ");
+    t.pool.dec(<u64>seglen);
+  }
+  t.endNote(node, note);
+  if (!pinfo.inError) {
+    t.fval(HF_SEQ, off + 4, 4, relSeq);
+    t.fval(HF_SEQ_RAW, off + 4, 4, seq);
+  }
+  if (hlen < 20) return;
+  if (analyze) {
+    let nxt = relSeq + <u32>seglen;
+    if ((flags & (TH_SYN | TH_FIN)) != 0) nxt += 1;
+    t.fgen(HF_NXTSEQ, off, 0, nxt);
+  }
+  t.fval(HF_ACK, off + 8, 4, relAck);
+  t.fval(HF_ACK_RAW, off + 8, 4, ack);
+  if (!haveBase || (flags & TH_ACK) == 0) t.hidden(t.lastNode());
+  const hl = t.fval(HF_HDR_LEN, off + 12, 1, <u64>hlen);
+  const hn = t.beginNote();
+  t.pool.dec(<u64>hlen);
+  t.pool.str(" bytes (");
+  t.pool.dec(<u64>(hlen >> 2));
+  t.pool.str(")");
+  t.endNote(hl, hn);
+  const fl = t.fval(HF_FLAGS, off + 12, 2, flags);
+  const fn = t.beginNote();
+  t.pool.hex(flags, 3);
+  t.pool.str(" (");
+  flagNamesTo(t.pool, flags);
+  t.pool.str(")");
+  t.endNote(fl, fn);
+  t.openNode(fl);
+  t.fbits(HF_FLAG_RES, off + 12, 2, 0x0e00);
+  t.fbits(HF_FLAG_AE, off + 12, 2, 0x0100);
+  t.fbits(HF_FLAG_CWR, off + 12, 2, 0x0080);
+  t.fbits(HF_FLAG_ECE, off + 12, 2, 0x0040);
+  t.fbits(HF_FLAG_URG, off + 12, 2, 0x0020);
+  t.fbits(HF_FLAG_ACK, off + 12, 2, 0x0010);
+  t.fbits(HF_FLAG_PUSH, off + 12, 2, 0x0008);
+  t.fbits(HF_FLAG_RESET, off + 12, 2, 0x0004);
+  t.fbits(HF_FLAG_SYN, off + 12, 2, 0x0002);
+  t.fbits(HF_FLAG_FIN, off + 12, 2, 0x0001);
+  const mark = t.poolMark();
+  flagLetters(flags);
+  t.generated(t.fstrPool(HF_FLAGS_STR, off + 12, 2, mark));
+  t.close(fl);
+  const win = t.f16(HF_WINDOW_VALUE, off + 14);
+  t.fgen(HF_WINDOW, off + 14, 2, win);
+  t.f16(HF_CHECKSUM, off + 16);
+  t.fgen(HF_CHECKSUM_STATUS, off + 16, 0, 2);
+  t.f16(HF_URGENT, off + 18);
+  if (hlen > 20 && t.has(off + 20, hlen - 20)) options(off + 20, off + hlen);
+  tcpInfo(sport, dport, flags, relSeq, relAck, win, seglen, analyze);
+  if (seglen > 0 && t.has(off + hlen, 1)) {
+    const avail = (t.limit < end ? t.limit : end) - off - hlen;
+    if (avail > 0) t.fbytes(HF_PAYLOAD, off + hlen, avail);
+  }
+}
+
+const FLAG_NAMES: StaticArray<string> = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
+
+/** The set flags by name, lowest bit first, as Wireshark lists them ("SYN, ACK"). */
+function flagNamesTo(out: Text, flags: u32): void {
+  let first = true;
+  for (let i = 0; i < 9; i++) {
+    if ((flags & (<u32>1 << <u32>i)) != 0) {
+      if (!first) out.str(", ");
+      out.str(unchecked(FLAG_NAMES[i]));
+      first = false;
+    }
+  }
+  if (first) out.str("<None>");
+}
+
+function flagLetters(flags: u32): void {
+  // Twelve positions, most significant first: reserved (3), AE, CWR, ECE, URG, ACK, PSH, RST, SYN, FIN.
+  const letters = "RRRACEUAPRSF";
+  for (let i = 11; i >= 0; i--) {
+    if ((flags & (<u32>1 << <u32>i)) != 0) t.pool.byte(<u32>letters.charCodeAt(11 - i));
+    else t.pool.str("\u00b7");
+  }
+}
+
+function tcpInfo(sport: u32, dport: u32, flags: u32, seq: u32, ack: u32, win: u32, seglen: i32, analyze: bool): void {
+  if (pinfo.inError) return;
+  const info = t.info;
+  info.reset();
+  info.dec(sport);
+  info.str(" \u2192 ");
+  info.dec(dport);
+  info.str(" [");
+  flagNamesTo(info, flags);
+  info.str("] Seq=");
+  info.dec(seq);
+  if ((flags & TH_ACK) != 0) {
+    info.str(" Ack=");
+    info.dec(ack);
+  }
+  info.str(" Win=");
+  info.dec(win);
+  if (analyze) {
+    info.str(" Len=");
+    info.dec(<u64>seglen);
+  }
+}
+
+function options(off: i32, end: i32): void {
+  const opts = t.open(HF_OPTIONS, off, end - off);
+  const note = t.beginNote();
+  t.pool.str("Options: (");
+  t.pool.dec(<u64>(end - off));
+  t.pool.str(" bytes)");
+  t.endNote(opts, note);
+  let o = off;
+  while (o < end) {
+    const kind = <u32>load<u8>(t.at(o));
+    if (kind == 0) {
+      t.fbytes(HF_OPT_EOL, o, 1);
+      break;
+    }
+    if (kind == 1) {
+      const n = t.open(HF_OPT_NOP, o, 1);
+      t.f8(HF_OPTION_KIND, o);
+      t.close(n);
+      o++;
+      continue;
+    }
+    if (o + 2 > end) break;
+    const len = <i32>load<u8>(t.at(o + 1));
+    if (len < 2 || o + len > end) break;
+    let hf: u16 = HF_OPTION_KIND;
+    if (kind == 2) hf = HF_OPT_MSS;
+    else if (kind == 3) hf = HF_OPT_WS;
+    else if (kind == 4) hf = HF_OPT_SACK_PERM;
+    else if (kind == 5) hf = HF_OPT_SACK;
+    else if (kind == 8) hf = HF_OPT_TS;
+    const n = t.open(hf, o, len);
+    t.f8(HF_OPTION_KIND, o);
+    t.f8(HF_OPTION_LEN, o + 1);
+    if (kind == 2 && len == 4) t.f16(HF_OPT_MSS_VAL, o + 2);
+    else if (kind == 3 && len == 3) {
+      const shift = t.f8(HF_OPT_WS_SHIFT, o + 2);
+      t.fgen(HF_OPT_WS_MULT, o + 2, 1, shift < 15 ? <u64>1 << <u64>shift : 0);
+    } else if (kind == 5) {
+      for (let s = o + 2; s + 8 <= o + len; s += 8) {
+        t.f32(HF_OPT_SACK_LE, s);
+        t.f32(HF_OPT_SACK_RE, s + 4);
+      }
+    } else if (kind == 8 && len == 10) {
+      t.f32(HF_OPT_TSVAL, o + 2);
+      t.f32(HF_OPT_TSECR, o + 6);
+    }
+    t.close(n);
+    o += len;
+  }
+  t.close(opts);
+}

@@ -1,0 +1,220 @@
+// The engine's interface to its host (Node or a Web Worker). Only numbers
+// cross it: the host reads and writes linear memory at the pointers given
+// here. See src/lib/engine/engine.ts for the other side.
+
+import * as reader from "./capture/reader";
+import * as ev from "./capture/events";
+import * as col from "./summary/columns";
+import { resetPass, setTreePerPacket, packetCount } from "./summary/pass";
+import { resetFlows } from "./summary/flows";
+import { resetIntern } from "./summary/intern";
+import { resetReassembly } from "./dissect/ipreasm";
+import { serialiseRegistry } from "./core/registry";
+import * as t from "./core/tree";
+import { pinfo, frame } from "./core/pinfo";
+import { dissectFrame } from "./dissect/frame";
+
+// ---- reading a capture ----------------------------------------------------
+
+export function reset(): void {
+  reader.resetReader();
+  resetPass();
+  resetFlows();
+  resetIntern();
+  resetReassembly();
+  ev.reset();
+}
+
+export function inputReserve(min: i32): usize {
+  return reader.inputReserve(min);
+}
+export function inputSpace(): i32 {
+  return reader.inputSpace();
+}
+export function inputCommit(n: i32): void {
+  reader.inputCommit(n);
+}
+export function parse(): i32 {
+  return reader.parse();
+}
+export function finish(): i32 {
+  return reader.finish();
+}
+export function errorKind(): i32 {
+  return reader.errorKind;
+}
+export function errorOffset(): u64 {
+  return reader.errorOffset;
+}
+export function errorTextPtr(): usize {
+  return reader.errorText.ptr;
+}
+export function errorTextLen(): i32 {
+  return reader.errorText.len;
+}
+export function fileFormat(): i32 {
+  return reader.fileFormat();
+}
+export function packets(): u32 {
+  return packetCount();
+}
+export function treePerPacket(on: bool): void {
+  setTreePerPacket(on);
+}
+
+// ---- summary batch --------------------------------------------------------
+
+export function batchCount(): i32 {
+  return col.count;
+}
+export function batchReset(): void {
+  col.resetBatch();
+}
+export function batchCapacity(): i32 {
+  return col.BATCH_CAP;
+}
+/** Pointer to column `i` of the batch, in the order of src/lib/engine/columns.ts. */
+export function columnPtr(i: i32): usize {
+  switch (i) {
+    case 0:
+      return col.colTime;
+    case 1:
+      return col.colOffset;
+    case 2:
+      return col.colOffsetHigh;
+    case 3:
+      return col.colCapLen;
+    case 4:
+      return col.colOrigLen;
+    case 5:
+      return col.colSrc;
+    case 6:
+      return col.colDst;
+    case 7:
+      return col.colSrcPort;
+    case 8:
+      return col.colDstPort;
+    case 9:
+      return col.colStream;
+    case 10:
+      return col.colAux;
+    case 11:
+      return col.colIface;
+    case 12:
+      return col.colAddrKind;
+    case 13:
+      return col.colIpProto;
+    case 14:
+      return col.colProto;
+  }
+  return 0;
+}
+
+// ---- events ---------------------------------------------------------------
+
+export function eventsPtr(): usize {
+  return ev.buf;
+}
+export function eventsLen(): i32 {
+  return ev.len;
+}
+export function eventsReset(): void {
+  ev.reset();
+}
+
+// ---- the field registry ---------------------------------------------------
+
+export function registryPtr(): usize {
+  return changetype<usize>(serialiseRegistry());
+}
+export function registryLen(): i32 {
+  return serialiseRegistry().byteLength;
+}
+
+// ---- the detail pass over one packet --------------------------------------
+
+let scratch: usize = 0;
+let scratchCap: i32 = 0;
+
+/** Room for one packet's bytes; the host writes them there, then calls dissect(). */
+export function packetBuffer(len: i32): usize {
+  if (len > scratchCap) {
+    if (scratch != 0) heap.free(scratch);
+    scratchCap = len < 65536 ? 65536 : len;
+    scratch = heap.alloc(<usize>scratchCap);
+  }
+  return scratch;
+}
+
+/**
+ * Dissects the packet in packetBuffer() with a tree. Flows are looked up,
+ * not updated; `stream` is the packet's stream from the summary.
+ * Returns the number of nodes.
+ */
+export function dissect(
+  capLen: i32,
+  origLen: i32,
+  linkType: i32,
+  iface: i32,
+  showInterface: bool,
+  number: u32,
+  hasTime: bool,
+  sec: i64,
+  nsec: u32,
+  firstTs: i64,
+  prevTs: i64,
+  stream: i32,
+): i32 {
+  frame.number = number;
+  frame.hasTime = hasTime;
+  frame.sec = sec;
+  frame.nsec = nsec;
+  frame.tsNs = sec * 1000000000 + <i64>nsec;
+  frame.firstTsNs = firstTs;
+  frame.prevTsNs = prevTs;
+  frame.capLen = capLen;
+  frame.origLen = origLen;
+  frame.iface = iface;
+  frame.showInterface = showInterface;
+  frame.linkType = linkType;
+  frame.stream = stream;
+  frame.track = false;
+  pinfo.reset();
+  t.beginPacket(scratch, capLen, true);
+  dissectFrame();
+  return t.nodeCount;
+}
+
+export function nodesPtr(): usize {
+  return t.nodes;
+}
+export function nodeCount(): i32 {
+  return t.nodeCount;
+}
+export function poolPtr(): usize {
+  return t.pool.ptr;
+}
+export function poolLen(): i32 {
+  return t.pool.len;
+}
+export function infoPtr(): usize {
+  return t.info.ptr;
+}
+export function infoLen(): i32 {
+  return t.info.len;
+}
+export function protocolColumn(): i32 {
+  return pinfo.colProto;
+}
+export function sourceCount(): i32 {
+  return t.sourceCount;
+}
+export function sourcePtr(i: i32): usize {
+  return t.sourcePtrs[i];
+}
+export function sourceLen(i: i32): i32 {
+  return t.sourceLens[i];
+}
+export function sourceName(i: i32): i32 {
+  return t.sourceNames[i];
+}

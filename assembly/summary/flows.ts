@@ -1,0 +1,197 @@
+// Conversations and stream indexes with tshark's numbering: tcp.stream and
+// udp.stream count conversations in order of first appearance; a TCP SYN
+// whose sequence number differs from the one the conversation started with
+// starts a new stream on the same addresses and ports (port reuse).
+//
+// Open addressing over entries of ENTRY bytes. Memory grows with the number
+// of conversations, not of packets.
+
+const ENTRY: i32 = 64;
+// entry layout
+const E_PROTO = 0; // u8
+const E_ALEN = 1; // u8
+const E_PORT_A = 4; // u16
+const E_PORT_B = 6; // u16
+const E_ADDR_A = 8; // 16 bytes
+const E_ADDR_B = 24; // 16 bytes
+const E_STREAM = 40; // i32
+const E_BASE0 = 44; // u32: base sequence number, A to B
+const E_BASE1 = 48; // u32: B to A
+const E_FLAGS = 52; // u32: bit 0 base0 set, bit 1 base1 set
+const KEY_BYTES = 40;
+
+const TH_SYN: u32 = 0x02;
+const TH_ACK: u32 = 0x10;
+
+let entries: usize = 0;
+let entryCap: i32 = 0;
+let size: i32 = 0;
+let slots: usize = 0;
+let slotMask: i32 = 0;
+const key = heap.alloc(<usize>ENTRY);
+/** Direction of the last lookup: 0 when the source is endpoint A. */
+let dir: i32 = 0;
+
+export let tcpStreams: i32 = 0;
+export let udpStreams: i32 = 0;
+
+function alloc(cap: i32): void {
+  entryCap = cap;
+  entries = heap.alloc(<usize>(cap * ENTRY));
+  slotMask = cap * 2 - 1;
+  slots = heap.alloc(<usize>((slotMask + 1) * 4));
+  memory.fill(slots, 0, <usize>((slotMask + 1) * 4));
+}
+alloc(4096);
+
+export function resetFlows(): void {
+  size = 0;
+  tcpStreams = 0;
+  udpStreams = 0;
+  memory.fill(slots, 0, <usize>((slotMask + 1) * 4));
+}
+
+// @ts-ignore: decorator
+@inline function hashKey(p: usize): u32 {
+  let h: u64 = 0x9e3779b97f4a7c15;
+  for (let i = 0; i < KEY_BYTES; i += 8) {
+    h = (h ^ load<u64>(p + <usize>i)) * 0xff51afd7ed558ccd;
+    h ^= h >> 32;
+  }
+  return <u32>h;
+}
+
+function keyEquals(e: usize): bool {
+  for (let i = 0; i < KEY_BYTES; i += 8) {
+    if (load<u64>(e + <usize>i) != load<u64>(key + <usize>i)) return false;
+  }
+  return true;
+}
+
+/** Builds the normalised key: endpoint A is the lower (address, port). Sets `dir`. */
+function makeKey(proto: u32, src: usize, dst: usize, alen: i32, sport: u32, dport: u32): void {
+  memory.fill(key, 0, <usize>KEY_BYTES);
+  let c = memory.compare(src, dst, <usize>alen);
+  if (c == 0) c = sport < dport ? -1 : sport > dport ? 1 : 0;
+  dir = c <= 0 ? 0 : 1;
+  store<u8>(key + E_PROTO, <u8>proto);
+  store<u8>(key + E_ALEN, <u8>alen);
+  if (dir == 0) {
+    store<u16>(key + E_PORT_A, <u16>sport);
+    store<u16>(key + E_PORT_B, <u16>dport);
+    memory.copy(key + E_ADDR_A, src, <usize>alen);
+    memory.copy(key + E_ADDR_B, dst, <usize>alen);
+  } else {
+    store<u16>(key + E_PORT_A, <u16>dport);
+    store<u16>(key + E_PORT_B, <u16>sport);
+    memory.copy(key + E_ADDR_A, dst, <usize>alen);
+    memory.copy(key + E_ADDR_B, src, <usize>alen);
+  }
+}
+
+function grow(): void {
+  const oldEntries = entries;
+  const oldSlots = slots;
+  const n = size;
+  alloc(entryCap * 2);
+  memory.copy(entries, oldEntries, <usize>(n * ENTRY));
+  heap.free(oldEntries);
+  heap.free(oldSlots);
+  for (let i = 0; i < n; i++) {
+    let s = <i32>hashKey(entries + <usize>(i * ENTRY)) & slotMask;
+    while (load<i32>(slots + <usize>(s * 4)) != 0) s = (s + 1) & slotMask;
+    store<i32>(slots + <usize>(s * 4), i + 1);
+  }
+}
+
+/** Finds the entry for `key`; creates it when `create`. Returns 0 when absent. */
+let created = false;
+function find(create: bool): usize {
+  created = false;
+  let s = <i32>hashKey(key) & slotMask;
+  while (true) {
+    const v = load<i32>(slots + <usize>(s * 4));
+    if (v == 0) break;
+    const e = entries + <usize>((v - 1) * ENTRY);
+    if (keyEquals(e)) return e;
+    s = (s + 1) & slotMask;
+  }
+  if (!create) return 0;
+  if (size >= entryCap) {
+    grow();
+    return find(true);
+  }
+  const i = size++;
+  const e = entries + <usize>(i * ENTRY);
+  memory.copy(e, key, <usize>KEY_BYTES);
+  store<i32>(e + E_STREAM, -1);
+  store<u32>(e + E_FLAGS, 0);
+  store<i32>(slots + <usize>(s * 4), i + 1);
+  created = true;
+  return e;
+}
+
+/**
+ * The tcp.stream of a segment, creating or renewing the conversation as
+ * tshark does. `analyze` is false for fragments and quoted (ICMP) headers,
+ * whose sequence numbers tshark does not track.
+ */
+export function tcpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: u32, flags: u32, seq: u32, ack: u32, analyze: bool): i32 {
+  makeKey(6, src, dst, alen, sport, dport);
+  const e = find(true);
+  if (created) store<i32>(e + E_STREAM, tcpStreams++);
+  const fwdBase = dir == 0 ? E_BASE0 : E_BASE1;
+  const revBase = dir == 0 ? E_BASE1 : E_BASE0;
+  const fwdBit: u32 = dir == 0 ? 1 : 2;
+  const revBit: u32 = dir == 0 ? 2 : 1;
+  let f = load<u32>(e + E_FLAGS);
+  if ((flags & (TH_SYN | TH_ACK)) == TH_SYN && (f & fwdBit) != 0 && seq != load<u32>(e + fwdBase)) {
+    // Port reuse: a new conversation on the same addresses and ports.
+    store<i32>(e + E_STREAM, tcpStreams++);
+    f = 0;
+  }
+  if (analyze) {
+    if ((f & fwdBit) == 0) {
+      store<u32>(e + fwdBase, (flags & TH_SYN) != 0 ? seq : seq - 1);
+      f |= fwdBit;
+    }
+    if ((f & revBit) == 0 && (flags & TH_ACK) != 0) {
+      store<u32>(e + revBase, ack - 1);
+      f |= revBit;
+    }
+  }
+  store<u32>(e + E_FLAGS, f);
+  return load<i32>(e + E_STREAM);
+}
+
+/** The udp.stream of a datagram, creating the conversation when new. */
+export function udpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: u32): i32 {
+  makeKey(17, src, dst, alen, sport, dport);
+  const e = find(true);
+  if (created) store<i32>(e + E_STREAM, udpStreams++);
+  return load<i32>(e + E_STREAM);
+}
+
+/** Looks a stream up without changing anything; -1 when unknown. */
+export function lookupStream(proto: u32, src: usize, dst: usize, alen: i32, sport: u32, dport: u32): i32 {
+  makeKey(proto, src, dst, alen, sport, dport);
+  const e = find(false);
+  return e == 0 ? -1 : load<i32>(e + E_STREAM);
+}
+
+/** Base sequence numbers of the last tcpBases() lookup: this direction, and the reverse. */
+export let baseFwd: u32 = 0;
+export let baseRev: u32 = 0;
+
+/** Looks up a TCP conversation's base sequence numbers for relative numbering. */
+export function tcpBases(src: usize, dst: usize, alen: i32, sport: u32, dport: u32): bool {
+  makeKey(6, src, dst, alen, sport, dport);
+  const e = find(false);
+  if (e == 0) return false;
+  const f = load<u32>(e + E_FLAGS);
+  const fwdBit: u32 = dir == 0 ? 1 : 2;
+  if ((f & fwdBit) == 0) return false;
+  baseFwd = load<u32>(e + (dir == 0 ? E_BASE0 : E_BASE1));
+  baseRev = load<u32>(e + (dir == 0 ? E_BASE1 : E_BASE0));
+  return true;
+}

@@ -1,0 +1,248 @@
+// What the engine tells about a capture besides its packet columns: file
+// sections, interfaces, comments, name resolution, statistics, and the table
+// of interned addresses. Filled from the engine's event buffer.
+
+import { AddrKind } from './columns';
+
+export interface Option {
+  code: number;
+  value: Uint8Array;
+}
+
+export interface Section {
+  index: number;
+  bigEndian: boolean;
+  version: string;
+  hardware?: string;
+  os?: string;
+  application?: string;
+  comments: string[];
+}
+
+export interface Interface {
+  index: number;
+  section: number;
+  linkType: number;
+  snaplen: number;
+  /** if_tsresol as written (6 microseconds, 9 nanoseconds, 0x80|n for 2^-n). */
+  tsresol: number;
+  tsoffset: bigint;
+  name?: string;
+  description?: string;
+  filter?: string;
+  os?: string;
+  hardware?: string;
+  /** From Interface Statistics Blocks: packets received and dropped by the interface. */
+  received?: bigint;
+  dropped?: bigint;
+}
+
+export interface NameRecord {
+  address: string;
+  names: string[];
+}
+
+/** An address interned by the engine: IPv6 (16 bytes) or MAC (6 bytes). */
+export interface InternedAddress {
+  kind: AddrKind;
+  bytes: Uint8Array;
+}
+
+export enum FileFormat {
+  UNKNOWN = 0,
+  PCAP = 1,
+  PCAPNG = 2,
+}
+
+export enum CaptureErrorKind {
+  NOT_CAPTURE = 1,
+  UNSUPPORTED = 2,
+  DAMAGED = 3,
+  CUT_SHORT = 4,
+}
+
+export interface CaptureError {
+  kind: CaptureErrorKind;
+  /** Byte offset in the file where the problem is. */
+  offset: number;
+  /** What is wrong, for a person. */
+  message: string;
+  /** Packets read before the problem: all of them are kept. */
+  packetsBefore: number;
+}
+
+export class CaptureInfo {
+  format = FileFormat.UNKNOWN;
+  readonly sections: Section[] = [];
+  readonly interfaces: Interface[] = [];
+  /** Packet comments by packet index (0-based). */
+  readonly comments = new Map<number, string[]>();
+  readonly names: NameRecord[] = [];
+  readonly addresses: InternedAddress[] = [];
+  readonly packetFlags = new Map<number, number>();
+  readonly dropCounts = new Map<number, bigint>();
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+const enum Ev {
+  SECTION = 1,
+  INTERFACE = 2,
+  COMMENT = 3,
+  NAME = 4,
+  IFSTATS = 5,
+  ADDRESS = 6,
+  BIGLEN = 7,
+  PACKET_FLAGS = 8,
+  DROPS = 9,
+}
+
+function readOptions(bytes: Uint8Array, from: number, end: number): Option[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Option[] = [];
+  let o = from;
+  while (o + 4 <= end) {
+    const code = view.getUint16(o, true);
+    const len = view.getUint16(o + 2, true);
+    out.push({ code, value: bytes.slice(o + 4, o + 4 + len) });
+    o += 4 + ((len + 3) & ~3);
+  }
+  return out;
+}
+
+function text(v: Uint8Array): string {
+  // Strings in pcapng options may be NUL-terminated by some writers.
+  const end = v.indexOf(0);
+  return utf8.decode(end >= 0 ? v.subarray(0, end) : v);
+}
+
+function u64(v: Uint8Array, bigEndian: boolean): bigint {
+  const view = new DataView(v.buffer, v.byteOffset, v.byteLength);
+  if (v.byteLength < 8) return 0n;
+  return view.getBigUint64(0, !bigEndian);
+}
+
+function formatIpv4(b: Uint8Array): string {
+  return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+}
+
+/** Applies the events in `bytes` to `info`; big lengths go to `bigLengths`. */
+export function applyEvents(info: CaptureInfo, bytes: Uint8Array, bigLengths: Map<number, { capLen: number; origLen: number }>): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let o = 0;
+  while (o + 16 <= bytes.byteLength) {
+    const type = view.getUint32(o, true);
+    const len = view.getUint32(o + 4, true);
+    const a = view.getUint32(o + 8, true);
+    const b = view.getUint32(o + 12, true);
+    const p = o + 16;
+    const payload = bytes.subarray(p, p + len);
+    switch (type) {
+      case Ev.SECTION: {
+        const section: Section = { index: a, bigEndian: payload[0] === 1, version: `${view.getUint16(p + 2, true)}.${view.getUint16(p + 4, true)}`, comments: [] };
+        for (const opt of readOptions(bytes, p + 8, p + len)) {
+          if (opt.code === 1) section.comments.push(text(opt.value));
+          else if (opt.code === 2) section.hardware = text(opt.value);
+          else if (opt.code === 3) section.os = text(opt.value);
+          else if (opt.code === 4) section.application = text(opt.value);
+        }
+        info.sections.push(section);
+        break;
+      }
+      case Ev.INTERFACE: {
+        const iface: Interface = {
+          index: a,
+          section: b,
+          linkType: view.getUint16(p, true),
+          snaplen: view.getUint32(p + 4, true),
+          tsresol: payload[8]!,
+          tsoffset: view.getBigInt64(p + 12, true),
+        };
+        for (const opt of readOptions(bytes, p + 20, p + len)) {
+          if (opt.code === 2) iface.name = text(opt.value);
+          else if (opt.code === 3) iface.description = text(opt.value);
+          else if (opt.code === 11) iface.filter = text(opt.value.subarray(1));
+          else if (opt.code === 12) iface.os = text(opt.value);
+          else if (opt.code === 15) iface.hardware = text(opt.value);
+        }
+        info.interfaces.push(iface);
+        break;
+      }
+      case Ev.COMMENT: {
+        const list = info.comments.get(a);
+        const c = text(payload);
+        if (list) list.push(c);
+        else info.comments.set(a, [c]);
+        break;
+      }
+      case Ev.NAME: {
+        const alen = a === 4 ? 4 : 16;
+        const addr = payload.subarray(0, alen);
+        const names = text(payload.subarray(alen)).length ? utf8.decode(payload.subarray(alen)).split('\0').filter((n) => n.length > 0) : [];
+        info.names.push({ address: alen === 4 ? formatIpv4(addr) : formatIpv6(addr), names });
+        break;
+      }
+      case Ev.IFSTATS: {
+        const iface = info.interfaces[a];
+        if (iface) {
+          const be = info.sections[iface.section]?.bigEndian ?? false;
+          for (const opt of readOptions(bytes, p + 8, p + len)) {
+            if (opt.code === 4) iface.received = u64(opt.value, be);
+            else if (opt.code === 5) iface.dropped = u64(opt.value, be);
+          }
+        }
+        break;
+      }
+      case Ev.ADDRESS: {
+        info.addresses[a] = { kind: b as AddrKind, bytes: payload.slice(0, b === AddrKind.MAC ? 6 : 16) };
+        break;
+      }
+      case Ev.BIGLEN:
+        bigLengths.set(a, { capLen: view.getUint32(p, true), origLen: view.getUint32(p + 4, true) });
+        break;
+      case Ev.PACKET_FLAGS:
+        info.packetFlags.set(a, b);
+        break;
+      case Ev.DROPS:
+        info.dropCounts.set(a, view.getBigUint64(p, true));
+        break;
+    }
+    o = p + ((len + 3) & ~3);
+  }
+}
+
+/** An IPv6 address in RFC 5952 form, as Wireshark shows it. */
+export function formatIpv6(b: Uint8Array): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push((b[i]! << 8) | b[i + 1]!);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) bestStart = -1;
+  // IPv4-mapped and IPv4-compatible addresses keep a dotted tail (BSD inet_ntop's rule).
+  if (bestStart === 0 && bestLen === 5 && groups[5] === 0xffff) return `::ffff:${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  if (bestStart === 0 && (bestLen === 6 || (bestLen === 7 && groups[7] !== 1))) return `::${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out.length > 0 && !out.endsWith(':')) out += ':';
+    out += groups[i]!.toString(16);
+  }
+  return out;
+}

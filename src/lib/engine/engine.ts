@@ -1,0 +1,269 @@
+// The engine host: drives the WebAssembly dissector over a capture fed in
+// chunks, collects the summary columns and capture facts, and runs the
+// detail pass on single packets. The same code runs in Node and in a Web
+// Worker; reading files is the caller's business.
+
+import { instantiateEngine, type EngineExports, type Instance } from './wasm';
+import { Registry } from './registry';
+import { PacketColumns, NO_INTERFACE, NO_TIME } from './columns';
+import { CaptureInfo, applyEvents, FileFormat, type CaptureError, CaptureErrorKind } from './capture';
+import { RawNodes, buildDetail, type DataSource, type PacketDetail } from './tree';
+
+enum Status {
+  MORE = 0,
+  FULL = 1,
+  ERROR = 2,
+}
+
+/** Pseudo link type the engine gives pcapng custom blocks. */
+export const LINK_CUSTOM_BLOCK = -2;
+
+const COLUMN_COUNT = 15;
+const FEED_SLICE = 1 << 20;
+
+/** Everything the summary pass learns about one capture. */
+export class CaptureIndex {
+  readonly columns = new PacketColumns();
+  readonly info = new CaptureInfo();
+  error: CaptureError | null = null;
+  bytesRead = 0;
+
+  get packetCount(): number {
+    return this.columns.length;
+  }
+
+  /** Link type of packet i (from its interface). */
+  linkType(i: number): number {
+    const iface = this.columns.arrays.iface[i]!;
+    if (iface === NO_INTERFACE) return LINK_CUSTOM_BLOCK;
+    return this.info.interfaces[iface]?.linkType ?? 1;
+  }
+
+  private first: bigint | null = null;
+  private firstScanned = 0;
+
+  /** Time of the first packet that has one, in ns; null when none has. */
+  firstTime(): bigint | null {
+    const t = this.columns.arrays.time;
+    while (this.first === null && this.firstScanned < this.columns.length) {
+      const v = t[this.firstScanned++]!;
+      if (v !== NO_TIME) this.first = v;
+    }
+    return this.first;
+  }
+}
+
+export class Engine {
+  private readonly x: EngineExports;
+  private columnPointers: number[] = [];
+  private index: CaptureIndex | null = null;
+  private raw: RawNodes;
+  private treeListener: ((packet: number, raw: RawNodes, index: CaptureIndex) => void) | null = null;
+
+  private constructor(
+    private readonly instance: Instance,
+    readonly registry: Registry,
+  ) {
+    this.x = instance.exports;
+    this.columnPointers = Array.from({ length: COLUMN_COUNT }, (_, i) => this.x.columnPtr(i));
+    this.raw = new RawNodes(this.x.memory, this.x.nodesPtr(), this.x.poolPtr());
+    instance.onPacketTree = (packet) => {
+      if (!this.treeListener || !this.index) return;
+      // The packet's row and events (its comments) are complete: take them first.
+      this.drain();
+      this.raw.load(this.x.nodeCount(), this.x.poolLen());
+      this.treeListener(packet, this.raw, this.index);
+    };
+  }
+
+  /** Loads the engine from the bytes of engine.wasm or a compiled module. */
+  static async load(source: BufferSource | WebAssembly.Module): Promise<Engine> {
+    const instance = await instantiateEngine(source);
+    const x = instance.exports;
+    const text = new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.registryPtr(), x.registryLen()));
+    return new Engine(instance, new Registry(text));
+  }
+
+  /** Starts a new capture; the returned index fills as bytes are pushed. */
+  begin(): CaptureIndex {
+    this.x.reset();
+    this.x.treePerPacket(this.treeListener ? 1 : 0);
+    this.index = new CaptureIndex();
+    return this.index;
+  }
+
+  /**
+   * While set, the listener sees the detail tree of every packet as the
+   * summary pass reads it (the CLI's field output). Set before begin().
+   */
+  onPacketTree(listener: ((packet: number, raw: RawNodes, index: CaptureIndex) => void) | null): void {
+    this.treeListener = listener;
+  }
+
+  /** Feeds one chunk of the capture, of any size. Returns false once an error stopped reading. */
+  push(chunk: Uint8Array): boolean {
+    let done = 0;
+    while (done < chunk.length) {
+      const view = this.reserve(Math.min(chunk.length - done, FEED_SLICE));
+      const n = Math.min(view.length, chunk.length - done);
+      view.set(chunk.subarray(done, done + n));
+      if (!this.commit(n)) return false;
+      done += n;
+    }
+    return true;
+  }
+
+  /**
+   * A writable view of engine memory for up to `max` more bytes of the
+   * capture, for hosts that read straight into it; then call commit().
+   */
+  reserve(max: number): Uint8Array {
+    const ptr = this.x.inputReserve(max);
+    const space = this.x.inputSpace();
+    return new Uint8Array(this.x.memory.buffer, ptr, Math.min(space, max));
+  }
+
+  /** Takes `n` bytes written into the last reserve() view and reads what they complete. */
+  commit(n: number): boolean {
+    const index = this.current();
+    if (index.error) return false;
+    this.x.inputCommit(n);
+    index.bytesRead += n;
+    return this.drive();
+  }
+
+  /** The input has ended: reports a record cut short, if any. */
+  end(): CaptureIndex {
+    const index = this.current();
+    if (!index.error && this.x.finish() === Status.ERROR) this.recordError();
+    this.drain();
+    index.info.format = this.x.fileFormat() as FileFormat;
+    return index;
+  }
+
+  private current(): CaptureIndex {
+    if (!this.index) throw new Error('begin() must be called before feeding a capture');
+    return this.index;
+  }
+
+  private drive(): boolean {
+    for (;;) {
+      const status = this.x.parse() as Status;
+      this.drain();
+      if (status === Status.FULL) continue;
+      if (status === Status.ERROR) {
+        this.recordError();
+        return false;
+      }
+      return true;
+    }
+  }
+
+  private drain(): void {
+    const index = this.current();
+    const count = this.x.batchCount();
+    const memory = this.x.memory.buffer;
+    const evLen = this.x.eventsLen();
+    if (evLen > 0) {
+      applyEvents(index.info, new Uint8Array(memory, this.x.eventsPtr(), evLen), index.columns.bigLengths);
+      this.x.eventsReset();
+    }
+    if (count > 0) {
+      index.columns.appendFrom(memory, this.columnPointers, count);
+      this.x.batchReset();
+    }
+  }
+
+  private recordError(): void {
+    const index = this.current();
+    this.drain();
+    const text = new TextDecoder().decode(new Uint8Array(this.x.memory.buffer, this.x.errorTextPtr(), this.x.errorTextLen()));
+    index.error = {
+      kind: this.x.errorKind() as CaptureErrorKind,
+      offset: Number(this.x.errorOffset()),
+      message: text,
+      packetsBefore: index.columns.length,
+    };
+    index.info.format = this.x.fileFormat() as FileFormat;
+  }
+
+  /**
+   * The detail tree of packet i, given its captured bytes. Flows are looked
+   * up in the state the summary pass left, never changed.
+   */
+  dissect(index: CaptureIndex, i: number, bytes: Uint8Array): PacketDetail {
+    this.dissectRaw(index, i, bytes);
+    const x = this.x;
+    const sources: DataSource[] = [{ name: 'Frame', bytes }];
+    const memory = x.memory.buffer;
+    for (let s = 1; s < x.sourceCount(); s++) {
+      const ptr = x.sourcePtr(s);
+      const len = x.sourceLen(s);
+      sources.push({ name: this.registry.field(x.sourceName(s)).name, bytes: new Uint8Array(memory, ptr, len).slice() });
+    }
+    const info = new TextDecoder().decode(new Uint8Array(memory, x.infoPtr(), x.infoLen()));
+    const proto = this.registry.columnProtocols[x.protocolColumn()]?.name ?? '';
+    return buildDetail(this.registry, this.raw, sources, info, proto);
+  }
+
+  /**
+   * Bytes of data source s of the packet last dissected (0 is the frame): a
+   * view of engine memory, valid until the engine runs again.
+   */
+  sourceBytes(s: number): Uint8Array | undefined {
+    const x = this.x;
+    if (s < 0 || s >= x.sourceCount()) return undefined;
+    return new Uint8Array(x.memory.buffer, x.sourcePtr(s), x.sourceLen(s));
+  }
+
+  /** The Info column of the packet last dissected. */
+  lastInfo(): string {
+    const x = this.x;
+    return new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.infoPtr(), x.infoLen()));
+  }
+
+  /** The Info and Protocol columns of packet i, without building a tree. */
+  describe(index: CaptureIndex, i: number, bytes: Uint8Array): { info: string; protocol: string } {
+    this.dissectRaw(index, i, bytes);
+    const x = this.x;
+    const info = new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.infoPtr(), x.infoLen()));
+    return { info, protocol: this.registry.columnProtocols[x.protocolColumn()]?.name ?? '' };
+  }
+
+  private dissectRaw(index: CaptureIndex, i: number, bytes: Uint8Array): void {
+    const c = index.columns;
+    const x = this.x;
+    const ptr = x.packetBuffer(bytes.length);
+    new Uint8Array(x.memory.buffer, ptr, bytes.length).set(bytes);
+    const time = c.arrays.time[i]!;
+    const hasTime = time !== NO_TIME;
+    const sec = hasTime ? (time >= 0n ? time / 1_000_000_000n : -((-time + 999_999_999n) / 1_000_000_000n)) : 0n;
+    const nsec = hasTime ? Number(time - sec * 1_000_000_000n) : 0;
+    const first = index.firstTime() ?? NO_TIME;
+    let prev = NO_TIME;
+    for (let j = i - 1; j >= 0; j--) {
+      if (c.arrays.time[j] !== NO_TIME) {
+        prev = c.arrays.time[j]!;
+        break;
+      }
+    }
+    const iface = c.arrays.iface[i]!;
+    const count = x.dissect(
+      bytes.length,
+      c.origLen(i),
+      index.linkType(i),
+      iface === NO_INTERFACE ? -1 : iface,
+      index.info.format === FileFormat.PCAPNG ? 1 : 0,
+      i + 1,
+      hasTime ? 1 : 0,
+      sec,
+      nsec,
+      first,
+      prev,
+      c.arrays.stream[i]!,
+    );
+    this.raw.load(count, x.poolLen());
+  }
+}
+
+export { CaptureErrorKind };

@@ -9,6 +9,7 @@ import { resetPass, setTreePerPacket, packetCount } from "./summary/pass";
 import { resetFlows } from "./summary/flows";
 import { resetIntern } from "./summary/intern";
 import { resetReassembly } from "./dissect/ipreasm";
+import { resetTcpReassembly } from "./dissect/tcpreasm";
 import { serialiseRegistry } from "./core/registry";
 import * as t from "./core/tree";
 import { pinfo, frame } from "./core/pinfo";
@@ -22,6 +23,7 @@ export function reset(): void {
   resetFlows();
   resetIntern();
   resetReassembly();
+  resetTcpReassembly();
   ev.reset();
 }
 

@@ -332,6 +332,16 @@ function pcapngBlock(p: usize, avail: i32): i32 {
     return fail(ErrKind.DAMAGED, inStart + 4);
   }
   if (avail < <i32>total) return more(<i32>total);
+  // As in Wireshark, the block's contents are checked before its trailer,
+  // and a packet is kept only when both are sound.
+  const isPacket = btype == BT_EPB || btype == BT_SPB || btype == BT_PB || btype == BT_CB_COPY || btype == BT_CB_NOCOPY;
+  let ok = true;
+  if (isPacket) ok = packetBlock(p, <i32>total, btype, false);
+  else if (btype == BT_IDB) ok = interfaceDescription(p, <i32>total);
+  else if (btype == BT_NRB) ok = nameResolution(p, <i32>total);
+  else if (btype == BT_ISB) ok = interfaceStatistics(p, <i32>total);
+  // Other block types (decryption secrets, journal entries, unknown) are skipped.
+  if (!ok) return -1;
   const trailer = rd32(p + <usize>total - 4, be);
   if (trailer != total) {
     errorText.str("pcapng: block of type 0x");
@@ -342,16 +352,16 @@ function pcapngBlock(p: usize, avail: i32): i32 {
     errorText.dec(trailer);
     return fail(ErrKind.DAMAGED, inStart + <i32>total - 4);
   }
-  let ok = true;
-  if (btype == BT_EPB) ok = enhancedPacket(p, <i32>total);
-  else if (btype == BT_SPB) ok = simplePacket(p, <i32>total);
-  else if (btype == BT_IDB) ok = interfaceDescription(p, <i32>total);
-  else if (btype == BT_PB) ok = obsoletePacket(p, <i32>total);
-  else if (btype == BT_NRB) ok = nameResolution(p, <i32>total);
-  else if (btype == BT_ISB) ok = interfaceStatistics(p, <i32>total);
-  else if (btype == BT_CB_COPY || btype == BT_CB_NOCOPY) ok = customBlock(p, <i32>total);
-  // Other block types (decryption secrets, journal entries, unknown) are skipped.
-  return ok ? <i32>total : -1;
+  if (isPacket) packetBlock(p, <i32>total, btype, true);
+  return <i32>total;
+}
+
+/** Checks a packet-carrying block (emit false), or hands its packet over (emit true). */
+function packetBlock(p: usize, total: i32, btype: u32, emit: bool): bool {
+  if (btype == BT_EPB) return enhancedPacket(p, total, emit);
+  if (btype == BT_SPB) return simplePacket(p, total, emit);
+  if (btype == BT_PB) return obsoletePacket(p, total, emit);
+  return customBlock(p, total, emit);
 }
 
 function sectionHeader(p: usize, avail: i32): i32 {
@@ -379,13 +389,6 @@ function sectionHeader(p: usize, avail: i32): i32 {
     return fail(ErrKind.DAMAGED, inStart + 4);
   }
   if (avail < <i32>total) return more(<i32>total);
-  if (rd32(p + <usize>total - 4, be) != total) {
-    errorText.str("pcapng: Section Header Block length ");
-    errorText.dec(total);
-    errorText.str(" disagrees with its trailer ");
-    errorText.dec(rd32(p + <usize>total - 4, be));
-    return fail(ErrKind.DAMAGED, inStart + <i32>total - 4);
-  }
   const major = rd16(p + 12, be);
   const minor = rd16(p + 14, be);
   if (major != 1) {
@@ -412,6 +415,13 @@ function sectionHeader(p: usize, avail: i32): i32 {
     return -1;
   }
   if (m >= 0) ev.end(m);
+  if (rd32(p + <usize>total - 4, be) != total) {
+    errorText.str("pcapng: Section Header Block length ");
+    errorText.dec(total);
+    errorText.str(" disagrees with its trailer ");
+    errorText.dec(rd32(p + <usize>total - 4, be));
+    return fail(ErrKind.DAMAGED, inStart + <i32>total - 4);
+  }
   sections++;
   return <i32>total;
 }
@@ -547,7 +557,7 @@ function convertTime(iface: i32, high: u32, low: u32): void {
   const units = unchecked(ifUnits[iface]);
   const rem = ts % units;
   tsSec = <i64>(ts / units) + unchecked(ifOffset[iface]);
-  if (units <= 1000000000) tsNsec = <u32>(rem * (1000000000 / units));
+  if (units <= 1000000000 && 1000000000 % units == 0) tsNsec = <u32>(rem * (1000000000 / units));
   else if (units < 18446744073) tsNsec = <u32>((rem * 1000000000) / units);
   else tsNsec = <u32>(<f64>rem / <f64>units * 1e9);
 }
@@ -577,7 +587,7 @@ function checkCapLen(what: string, capLen: u32, room: i32, at: i32): bool {
   return true;
 }
 
-function enhancedPacket(p: usize, total: i32): bool {
+function enhancedPacket(p: usize, total: i32, emit: bool): bool {
   if (total < 32) return tooSmall("Enhanced Packet", total, 32);
   const be = bigEndian;
   const iface = globalInterface(rd32(p + 8, be), 8);
@@ -585,15 +595,16 @@ function enhancedPacket(p: usize, total: i32): bool {
   const capLen = rd32(p + 20, be);
   const origLen = rd32(p + 24, be);
   if (!checkCapLen("an Enhanced Packet Block", capLen, total - 32, 20)) return false;
-  convertTime(iface, rd32(p + 12, be), rd32(p + 16, be));
   const optFrom = 28 + ((<i32>capLen + 3) & ~3);
-  if (!packetOptions(p, optFrom, total)) return false;
+  if (!packetOptions(p, optFrom, total, emit)) return false;
+  if (!emit) return true;
+  convertTime(iface, rd32(p + 12, be), rd32(p + 16, be));
   onRecord(p + 28, <i32>capLen, origLen, inBase + <u64>(inStart + 28), iface, unchecked(ifLinkType[iface]), true, tsSec, tsNsec);
   records++;
   return true;
 }
 
-function obsoletePacket(p: usize, total: i32): bool {
+function obsoletePacket(p: usize, total: i32, emit: bool): bool {
   if (total < 32) return tooSmall("Packet", total, 32);
   const be = bigEndian;
   const iface = globalInterface(rd16(p + 8, be), 8);
@@ -601,15 +612,16 @@ function obsoletePacket(p: usize, total: i32): bool {
   const capLen = rd32(p + 20, be);
   const origLen = rd32(p + 24, be);
   if (!checkCapLen("a Packet Block", capLen, total - 32, 20)) return false;
-  convertTime(iface, rd32(p + 12, be), rd32(p + 16, be));
   const optFrom = 28 + ((<i32>capLen + 3) & ~3);
-  if (!packetOptions(p, optFrom, total)) return false;
+  if (!packetOptions(p, optFrom, total, emit)) return false;
+  if (!emit) return true;
+  convertTime(iface, rd32(p + 12, be), rd32(p + 16, be));
   onRecord(p + 28, <i32>capLen, origLen, inBase + <u64>(inStart + 28), iface, unchecked(ifLinkType[iface]), true, tsSec, tsNsec);
   records++;
   return true;
 }
 
-function simplePacket(p: usize, total: i32): bool {
+function simplePacket(p: usize, total: i32, emit: bool): bool {
   if (total < 16) return tooSmall("Simple Packet", total, 16);
   const be = bigEndian;
   const iface = globalInterface(0, 0);
@@ -620,22 +632,27 @@ function simplePacket(p: usize, total: i32): bool {
   const snap = unchecked(ifSnaplen[iface]);
   if (snap != 0 && capLen > snap) capLen = snap;
   if (!checkCapLen("a Simple Packet Block", capLen, total - 16, 8)) return false;
+  if (!emit) return true;
   onRecord(p + 12, <i32>capLen, origLen, inBase + <u64>(inStart + 12), iface, unchecked(ifLinkType[iface]), false, 0, 0);
   records++;
   return true;
 }
 
 /** A custom block is shown as a frame of data, as Wireshark does. */
-function customBlock(p: usize, total: i32): bool {
+function customBlock(p: usize, total: i32, emit: bool): bool {
   if (total < 16) return tooSmall("Custom", total, 16);
+  if (!emit) return true;
   const len = total - 16;
   onRecord(p + 12, len, <u32>len, inBase + <u64>(inStart + 12), -1, LINK_CUSTOM_BLOCK, false, 0, 0);
   records++;
   return true;
 }
 
-/** EPB and PB options: comments, flags and drop counts become events for this packet. */
-function packetOptions(p: usize, from: i32, total: i32): bool {
+/**
+ * EPB and PB options: checked (emit false), or their comments, flags and
+ * drop counts turned into events for this packet (emit true, after onRecord).
+ */
+function packetOptions(p: usize, from: i32, total: i32, emit: bool): bool {
   const be = bigEndian;
   let o = from;
   const end = total - 4;
@@ -654,6 +671,10 @@ function packetOptions(p: usize, from: i32, total: i32): bool {
       return false;
     }
     const v = p + <usize>(o + 4);
+    if (!emit) {
+      o += 4 + ((olen + 3) & ~3);
+      continue;
+    }
     if (code == 1) {
       const m = ev.begin(Ev_COMMENT, records, 0, olen);
       if (m >= 0) {

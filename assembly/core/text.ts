@@ -166,6 +166,12 @@ export class Text {
     }
   }
 
+  /** Replaces this text with a copy of another's. */
+  copyFrom(other: Text): void {
+    this.len = 0;
+    this.raw(other.ptr, other.len);
+  }
+
   /** Raw bytes, copied as they are (for string values). */
   raw(p: usize, n: i32): void {
     let room = this.cap - this.len;

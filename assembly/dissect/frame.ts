@@ -6,6 +6,7 @@ import { frame, pinfo } from "../core/pinfo";
 import * as t from "../core/tree";
 import { dissectLink } from "./link";
 import { dissectData } from "./data";
+import { resetDelivered } from "./tcpreasm";
 
 export const HF_FRAME = protocol("frame", "Frame", "One record of the capture file: a packet as it was captured, with its time stamp and lengths.");
 const HF_IFACE = field("frame.interface_id", "Interface id", FT.UINT32, BASE.DEC, "Which capture interface (network card) recorded this packet, counted from 0 in the order the file describes them.");
@@ -25,6 +26,7 @@ export const COL_FRAME = columnProtocol("Frame", HF_FRAME);
 
 export function dissectFrame(): void {
   pinfo.colProto = COL_FRAME;
+  resetDelivered();
   const caplen = frame.capLen;
   if (t.detail) frameTree(caplen);
   t.rootParent();

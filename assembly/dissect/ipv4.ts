@@ -28,6 +28,7 @@ const HF_CHECKSUM_STATUS = field("ip.checksum.status", "Header checksum status",
 export const HF_SRC = field("ip.src", "Source Address", FT.IPV4, BASE.NONE, "The IPv4 address of the host that sent the packet.");
 export const HF_DST = field("ip.dst", "Destination Address", FT.IPV4, BASE.NONE, "The IPv4 address of the host the packet is for.");
 export const HF_ADDR = field("ip.addr", "Source or Destination Address", FT.IPV4, BASE.NONE, "Either address of the packet; 'ip.addr == 10.0.0.1' finds traffic to or from that host.");
+const HF_CUR_RT = field("ip.cur_rt", "Current Route", FT.IPV4, BASE.NONE, "With source routing, the next hop the packet is sent to now; the final destination is in the route option.");
 const HF_OPTIONS = field("ip.options", "Options", FT.BYTES, BASE.NONE, "Optional header extensions (record route, timestamps, security labels ...), rarely used today.");
 const HF_OPT_TYPE = field("ip.opt.type", "Type", FT.UINT8, BASE.DEC, "Which option this is.");
 const HF_OPT_LEN = field("ip.opt.len", "Length", FT.UINT8, BASE.DEC, "Length of the option in bytes, including type and length.");
@@ -95,8 +96,16 @@ export function dissectIpv4(off: i32, end: i32): i32 {
   t.fgen(HF_CHECKSUM_STATUS, off + 10, 0, 2);
   const src = t.fipv4(HF_SRC, off + 12);
   t.hiddenCopy(HF_ADDR, off + 12, 4, src);
-  const dst = t.fipv4(HF_DST, off + 16);
-  t.hiddenCopy(HF_ADDR, off + 16, 4, dst);
+  // With a source route, the header holds the next hop; the destination is the route's last address.
+  const finalDst = hlen > 20 && t.has(off, hlen) ? sourceRouteDestination(off + 20, off + hlen) : -1;
+  let dst: u32;
+  if (finalDst >= 0) {
+    const via = t.fipv4(HF_CUR_RT, off + 16);
+    dst = t.has(finalDst, 4) ? bswap<u32>(load<u32>(t.at(finalDst))) : via;
+  } else {
+    dst = t.fipv4(HF_DST, off + 16);
+    t.hiddenCopy(HF_ADDR, off + 16, 4, dst);
+  }
   if (t.stopped) {
     t.close(node);
     t.restore(prev);
@@ -108,6 +117,10 @@ export function dissectIpv4(off: i32, end: i32): i32 {
     t.pool.ipv4(src);
     t.pool.str(", Dst: ");
     t.pool.ipv4(dst);
+    if (finalDst >= 0) {
+      t.pool.str(", Via: ");
+      t.pool.ipv4(bswap<u32>(load<u32>(t.at(off + 16))));
+    }
     t.endNote(node, note);
   }
   if (!pinfo.inError) {
@@ -118,9 +131,9 @@ export function dissectIpv4(off: i32, end: i32): i32 {
     pinfo.colProto = COL_IPV4;
   }
   net.src = t.at(off + 12);
-  net.dst = t.at(off + 16);
+  net.dst = t.at(finalDst >= 0 ? finalDst : off + 16);
   net.alen = 4;
-  if (hlen > 20) options(off + 20, off + hlen);
+  if (hlen > 20) options(off + 20, off + hlen, finalDst);
   t.setLength(node, hlen);
   t.close(node);
   if (t.stopped) {
@@ -179,7 +192,32 @@ function fragment(off: i32, end: i32, proto: u32, id: u32, fragOffset: i32, last
   dissectData(off, end);
 }
 
-function options(off: i32, end: i32): void {
+/**
+ * The offset of the final destination in a loose or strict source route
+ * option whose route is not finished, or -1.
+ */
+function sourceRouteDestination(off: i32, end: i32): i32 {
+  let o = off;
+  while (o < end) {
+    const type = <u32>load<u8>(t.at(o));
+    if (type == 0) break;
+    if (type == 1) {
+      o++;
+      continue;
+    }
+    if (o + 2 > end) break;
+    const len = <i32>load<u8>(t.at(o + 1));
+    if (len < 2 || o + len > end) break;
+    if ((type == 131 || type == 137) && len >= 7) {
+      const ptr = <i32>load<u8>(t.at(o + 2));
+      if (ptr <= len - 3) return o + 3 + ((len - 3) / 4 - 1) * 4;
+    }
+    o += len;
+  }
+  return -1;
+}
+
+function options(off: i32, end: i32, finalDst: i32): void {
   if (!t.detail) return;
   const opts = t.open(HF_OPTIONS, off, end - off);
   let o = off;
@@ -195,7 +233,10 @@ function options(off: i32, end: i32): void {
     if (len < 2 || o + len > end) break;
     t.f8(HF_OPT_TYPE, o);
     t.f8(HF_OPT_LEN, o + 1);
-    if (len > 2) t.fbytes(HF_OPT_DATA, o + 2, len - 2);
+    if (finalDst >= o && finalDst < o + len) {
+      const v = t.fipv4(HF_DST, finalDst);
+      t.hiddenCopy(HF_ADDR, finalDst, 4, v);
+    } else if (len > 2) t.fbytes(HF_OPT_DATA, o + 2, len - 2);
     o += len;
   }
   t.close(opts);

@@ -5,7 +5,9 @@ import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
 import * as t from "../core/tree";
 import { pinfo, frame } from "../core/pinfo";
 import { net } from "../core/net";
-import { tcpStream, tcpBases, baseFwd, baseRev, lookupStream } from "../summary/flows";
+import { tcpStream, tcpBases, baseFwd, baseRev, lookupStream, lastDir } from "../summary/flows";
+import * as reasm from "./tcpreasm";
+import { wantOffset, wantLength, resetDesegment } from "./desegment";
 import { dissectTcpPayload } from "./apps";
 import { Text } from "../core/text";
 
@@ -57,6 +59,10 @@ const HF_OPT_TS = field("tcp.options.timestamp", "TCP Option - Timestamps", FT.N
 const HF_OPT_TSVAL = field("tcp.options.timestamp.tsval", "Timestamp value", FT.UINT32, BASE.DEC, "The sender's clock when it sent the segment.");
 const HF_OPT_TSECR = field("tcp.options.timestamp.tsecr", "Timestamp echo reply", FT.UINT32, BASE.DEC, "The timestamp value most recently received from the other side.");
 const HF_PAYLOAD = field("tcp.payload", "TCP payload", FT.BYTES, BASE.NONE, "The data the segment carries.");
+const HF_SEGMENT_DATA = field("tcp.segment_data", "TCP segment data", FT.BYTES, BASE.NONE, "Data of a message that continues in later segments; it is shown with the segment that completes the message.");
+const HF_REASSEMBLED_LENGTH = field("tcp.reassembled.length", "Reassembled TCP length", FT.UINT32, BASE.DEC, "Length of the message rebuilt from several segments.");
+const HF_SEGMENT_COUNT = field("tcp.segment.count", "Segment count", FT.UINT32, BASE.DEC, "How many segments the message was rebuilt from.");
+const HF_REASSEMBLED_DATA = field("tcp.reassembled.data", "Reassembled TCP Data", FT.BYTES, BASE.NONE, "A message rebuilt from several segments.");
 export const COL_TCP = columnProtocol("TCP", HF_TCP);
 
 const TH_FIN: u32 = 0x01;
@@ -124,8 +130,100 @@ export function dissectTcp(off: i32, end: i32): void {
   }
   t.setLength(node, hlen);
   t.close(node);
-  if (seglen > 0 && !pinfo.inError) dissectTcpPayload(off + hlen, end, sport, dport);
+  if (seglen > 0 && !pinfo.inError) payload(off + hlen, end, sport, dport, stream, flags, seq);
   t.restore(prev);
+}
+
+/**
+ * Hands the payload to the application dissector, reassembling messages
+ * that span segments when the flow is being tracked (the summary pass).
+ */
+function payload(off: i32, end: i32, sport: u32, dport: u32, stream: i32, flags: u32, seq: u32): void {
+  const len = end - off;
+  const whole = t.has(off, len);
+  if (!frame.track || stream < 0 || !whole || net.fragment) {
+    dissectTcpPayload(off, end, sport, dport);
+    return;
+  }
+  const key = stream * 2 + lastDir;
+  const dataSeq = (flags & TH_SYN) != 0 ? seq + 1 : seq;
+  const nextSeq = dataSeq + <u32>len;
+  const p = reasm.pendingFor(key);
+  if (p == null) {
+    dissectAndKeep(off, end, sport, dport, key, nextSeq);
+    return;
+  }
+  const gap = <i32>(dataSeq - p.nextSeq);
+  if (gap < 0) {
+    // Data already seen (a retransmission): not dissected again.
+    return;
+  }
+  if (gap > 0) {
+    // A hole in the stream: the waiting message cannot complete.
+    reasm.drop(p);
+    dissectAndKeep(off, end, sport, dport, key, nextSeq);
+    return;
+  }
+  const before = p.len;
+  if (!reasm.append(p, t.at(off), len, nextSeq)) {
+    dissectAndKeep(off, end, sport, dport, key, nextSeq);
+    return;
+  }
+  if (p.want != reasm.UNKNOWN_LENGTH && p.len < p.want) {
+    segmentOfMessage(off, len);
+    return;
+  }
+  // Complete (or of unknown length: try again with what has arrived).
+  const messageLen = p.want == reasm.UNKNOWN_LENGTH ? p.len : p.want;
+  const segments = p.segments;
+  const copy = reasm.deliver(p.buf, messageLen);
+  reasm.drop(p);
+  if (copy == 0) {
+    dissectTcpPayload(off, end, sport, dport);
+    return;
+  }
+  t.fgen(HF_SEGMENT_COUNT, off, 0, <u64>segments);
+  t.fgen(HF_REASSEMBLED_LENGTH, off, 0, <u64>messageLen);
+  const saved = t.enterSource(copy, messageLen, HF_REASSEMBLED_DATA);
+  resetDesegment();
+  dissectTcpPayload(0, messageLen, sport, dport);
+  const wantOff = wantOffset;
+  const wantLen = wantLength;
+  t.leaveSource(saved);
+  if (wantOff >= 0) {
+    // The message is still incomplete: keep waiting from where it starts.
+    reasm.begin(key, copy + <usize>wantOff, messageLen - wantOff, wantLen, nextSeq);
+    if (before == 0) segmentOfMessage(off, len);
+    return;
+  }
+  // Bytes of this segment after the message begin the next one.
+  const used = messageLen - before;
+  if (used < len) dissectAndKeep(off + used, end, sport, dport, key, nextSeq);
+}
+
+const savedInfo = new Text(4096);
+
+/** Dissects [off, end) and starts waiting if the dissector asks for more. */
+function dissectAndKeep(off: i32, end: i32, sport: u32, dport: u32, key: i32, nextSeq: u32): void {
+  resetDesegment();
+  if (t.detail) savedInfo.copyFrom(t.info);
+  dissectTcpPayload(off, end, sport, dport);
+  if (wantOffset < 0 || wantOffset >= end) return;
+  const wantOff = wantOffset;
+  if (wantOff == off) {
+    // Nothing complete in this segment: it is shown as TCP, as tshark does.
+    pinfo.colProto = COL_TCP;
+    if (t.detail) t.info.copyFrom(savedInfo);
+  }
+  reasm.begin(key, t.at(wantOff), end - wantOff, wantLength, nextSeq);
+  segmentOfMessage(wantOff, end - wantOff);
+}
+
+/** Marks bytes that belong to a message completed in a later segment. */
+function segmentOfMessage(off: i32, len: i32): void {
+  if (!t.detail) return;
+  t.fbytes(HF_SEGMENT_DATA, off, len);
+  if (pinfo.colProto == COL_TCP) t.info.str(" [TCP segment of a reassembled PDU]");
 }
 
 function tcpTree(node: i32, off: i32, end: i32, sport: u32, dport: u32, seq: u32, ack: u32, hlen: i32, flags: u32, seglen: i32, stream: i32, analyze: bool): void {

@@ -161,8 +161,12 @@ export function tcpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: 
     }
   }
   store<u32>(e + E_FLAGS, f);
+  lastDir = dir;
   return load<i32>(e + E_STREAM);
 }
+
+/** Direction of the segment last passed to tcpStream(): 0 or 1. */
+export let lastDir: i32 = 0;
 
 /** The udp.stream of a datagram, creating the conversation when new. */
 export function udpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: u32): i32 {

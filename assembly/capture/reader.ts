@@ -180,8 +180,10 @@ export function finish(): Status {
   }
   if (left == 0) return Status.MORE;
   errorText.str("the file is cut short in the middle of ");
-  errorText.str(format == Format.PCAP ? "record " : "block ");
-  if (format == Format.PCAP) errorText.dec(<u64>(records + 1));
+  if (format == Format.PCAP) {
+    errorText.str("record ");
+    errorText.dec(<u64>(records + 1));
+  } else errorText.str("a pcapng block");
   errorText.str(": it needs ");
   errorText.dec(<u64>(needBytes > 0 ? needBytes : left + 1));
   errorText.str(" bytes, only ");

@@ -1,0 +1,62 @@
+// npm run bench: Packetlens beside tshark on the same large capture, in one
+// run, printing rates and ratios (compare ratios: machines are shared).
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bigCapture } from './big-capture';
+import { run, median, mb } from './measure';
+
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+function engineSummaryPass(file: string) {
+  const runs = [];
+  for (let i = 0; i < REPEATS; i++) {
+    const r = run(process.execPath, ['--import', 'tsx', here('./engine-pass.ts'), file], { capture: true });
+    runs.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; packets: number; maxRssBytes: number; indexBytesPerPacket: number; error: string | null });
+  }
+  const seconds = median(runs.map((r) => r.seconds));
+  return { ...runs[0]!, seconds, maxRssBytes: Math.max(...runs.map((r) => r.maxRssBytes)) };
+}
+
+function cLoop(file: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'packetlens-bench-'));
+  const exe = join(dir, 'walk');
+  execFileSync('gcc', ['-O2', '-o', exe, here('./walk.c')]);
+  const times = [];
+  let out = '';
+  for (let i = 0; i < REPEATS; i++) {
+    const r = run(exe, [file], { capture: true });
+    times.push(r.seconds);
+    out = r.stdout;
+  }
+  return { seconds: median(times), packets: Number(out.split(' ')[0]) };
+}
+
+function tsharkFields(file: string) {
+  return run('tshark', ['-n', '-r', file, '-T', 'fields', '-e', 'frame.number', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'tcp.srcport', '-e', 'tcp.dstport']);
+}
+
+function row(cells: string[]): string {
+  const widths = [34, 10, 12, 10, 10];
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
+}
+
+const file = bigCapture();
+const size = statSync(file).size;
+console.log(`capture: ${file} (${(size / 1e6).toFixed(0)} MB)`);
+console.log('\n== Engine: summary pass over the whole file (Node), beside tshark -T fields and a C record walk ==');
+const engine = engineSummaryPass(file);
+const c = cLoop(file);
+const tshark = tsharkFields(file);
+const pps = (n: number, s: number) => `${(n / s / 1000).toFixed(0)}k`;
+const mbs = (s: number) => `${(size / 1e6 / s).toFixed(0)}`;
+console.log(row(['', 'seconds', 'packets/s', 'MB/s', 'peak RSS']));
+console.log(row(['packetlens summary pass', engine.seconds.toFixed(3), pps(engine.packets, engine.seconds), mbs(engine.seconds), mb(engine.maxRssBytes)]));
+console.log(row(['tshark -T fields (5 fields)', tshark.seconds.toFixed(3), pps(engine.packets, tshark.seconds), mbs(tshark.seconds), mb(tshark.maxRssBytes)]));
+console.log(row(['C loop to the ports', c.seconds.toFixed(3), pps(c.packets, c.seconds), mbs(c.seconds), 'n/a']));
+console.log(`packets: ${engine.packets}${engine.error ? ` (error: ${engine.error})` : ''}; index: ${engine.indexBytesPerPacket} bytes per packet (${mb(engine.indexBytesPerPacket * engine.packets)} for the file)`);
+console.log(`ratio: ${(tshark.seconds / engine.seconds).toFixed(1)}x tshark's packets/s (target >= 30x); ${(engine.seconds / c.seconds).toFixed(1)}x the C loop's time (target <= 5x)`);

@@ -5,18 +5,23 @@ import { basename } from 'node:path';
 import type { CaptureIndex } from '../lib/engine/engine';
 import { FileFormat } from '../lib/engine/capture';
 import { linkTypeName, linkTypeShortName } from '../lib/engine/linktypes';
-import { NO_TIME } from '../lib/engine/columns';
+import { NO_TIME, NO_INTERFACE } from '../lib/engine/columns';
 
 export interface CaptureSummary {
   file: string;
   format: 'pcap' | 'pcapng' | 'unknown';
   encapsulation: string;
   interfaces: { index: number; linkType: number; name: string; snaplen: number; description?: string; ifName?: string }[];
+  /** Packets, as capinfos counts them (pcapng custom blocks are not packets). */
   packets: number;
+  /** pcapng custom blocks, shown as frames of data by the packet list. */
+  customBlocks: number;
   fileSize: number;
   dataSize: number;
   /** Digits after the decimal point of the file's time stamps (6 or 9). */
   timePrecision: number;
+  /** Interfaces with different time stamp resolutions. */
+  mixedPrecision: boolean;
   firstTime: string | null;
   lastTime: string | null;
   durationSeconds: string | null;
@@ -50,6 +55,11 @@ export function isoTime(ns: bigint, digits: number): string {
   return `${iso}.${String(frac).padStart(9, '0').slice(0, digits)}`;
 }
 
+function asSeconds(ns: bigint): number {
+  const sec = ns / 1_000_000_000n;
+  return Number(sec) + Number(ns - sec * 1_000_000_000n) / 1e9;
+}
+
 function decimal(ns: bigint, digits: number): string {
   const sec = ns / 1_000_000_000n;
   const frac = ns % 1_000_000_000n;
@@ -59,20 +69,32 @@ function decimal(ns: bigint, digits: number): string {
 export function summarise(file: string, index: CaptureIndex): CaptureSummary {
   const c = index.columns;
   let dataSize = 0;
+  let packets = 0;
   let first: bigint | null = null;
   let last: bigint | null = null;
+  // As capinfos does, times are unknown when any packet lacks a time stamp.
+  let allTimed = true;
   for (let i = 0; i < c.length; i++) {
-    dataSize += c.capLen(i);
+    if (c.arrays.iface[i] === NO_INTERFACE) continue;
+    packets++;
+    // Data size counts bytes on the wire, as capinfos does.
+    dataSize += c.origLen(i);
     const t = c.arrays.time[i]!;
-    if (t === NO_TIME) continue;
+    if (t === NO_TIME) {
+      allTimed = false;
+      continue;
+    }
     if (first === null || t < first) first = t;
     if (last === null || t > last) last = t;
   }
+  if (!allTimed) first = last = null;
   const digits = precision(index);
   const info = index.info;
   const linkTypes = [...new Set(info.interfaces.map((i) => i.linkType))];
   const span = first !== null && last !== null ? last - first : null;
-  const seconds = span !== null ? Number(span) / 1e9 : 0;
+  // capinfos computes rates over the times as doubles; so do we, for the same digits.
+  const seconds = first !== null && last !== null ? asSeconds(last) - asSeconds(first) : null;
+  const rate = (x: number) => (seconds === null && packets > 0 ? null : (seconds !== null && seconds > 0 ? x / seconds : 0).toFixed(2));
   const section = info.sections[0];
   return {
     file: basename(file),
@@ -86,17 +108,19 @@ export function summarise(file: string, index: CaptureIndex): CaptureSummary {
       ...(i.description !== undefined ? { description: i.description } : {}),
       ...(i.name !== undefined ? { ifName: i.name } : {}),
     })),
-    packets: c.length,
+    packets,
+    customBlocks: c.length - packets,
     fileSize: statSync(file).size,
     dataSize,
     timePrecision: digits,
+    mixedPrecision: new Set(info.interfaces.map((i) => i.tsresol)).size > 1,
     firstTime: first !== null ? isoTime(first, digits) : null,
     lastTime: last !== null ? isoTime(last, digits) : null,
     durationSeconds: span !== null ? decimal(span, digits) : null,
-    dataByteRate: seconds > 0 ? (dataSize / seconds).toFixed(2) : null,
-    dataBitRate: seconds > 0 ? ((dataSize * 8) / seconds).toFixed(2) : null,
-    averagePacketSize: c.length > 0 ? (dataSize / c.length).toFixed(2) : null,
-    averagePacketRate: seconds > 0 ? (c.length / seconds).toFixed(2) : null,
+    dataByteRate: rate(dataSize),
+    dataBitRate: rate(dataSize * 8),
+    averagePacketSize: (packets > 0 ? dataSize / packets : 0).toFixed(2),
+    averagePacketRate: rate(packets),
     ...(section?.hardware !== undefined ? { hardware: section.hardware } : {}),
     ...(section?.os !== undefined ? { os: section.os } : {}),
     ...(section?.application !== undefined ? { application: section.application } : {}),
@@ -116,6 +140,7 @@ export function renderSummary(s: CaptureSummary): string {
   }
   rows.push(
     ['Number of packets', String(s.packets)],
+    ...(s.customBlocks ? ([['Custom blocks', String(s.customBlocks)]] as [string, string][]) : []),
     ['File size', `${s.fileSize} bytes`],
     ['Data size', `${s.dataSize} bytes`],
     ['Capture duration', s.durationSeconds !== null ? `${s.durationSeconds} seconds` : 'n/a'],

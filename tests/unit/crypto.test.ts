@@ -243,7 +243,7 @@ describe('hmacSha256 and HKDF', () => {
       arena.reset();
       const label =
         round < labels.length
-          ? labels[round]
+          ? labels[round]!
           : Array.from({ length: random.int(250) }, () => String.fromCharCode(0x20 + random.int(95))).join('');
       const outLen = 1 + random.int(100);
       const secret = random.bytes(32);
@@ -437,12 +437,12 @@ describe('QUIC Initial keys', () => {
       // the 18-byte header prefix; the sample sits 4 bytes past its start.
       const packetNumberOffset = 18;
       const headerMask = hex(mask(packet.subarray(packetNumberOffset + 4, packetNumberOffset + 20).toString('hex')));
-      packet[0] ^= headerMask[0] & 0x0f;
-      const packetNumberLen = (packet[0] & 0x03) + 1;
+      packet[0] = packet[0]! ^ (headerMask[0]! & 0x0f);
+      const packetNumberLen = (packet[0]! & 0x03) + 1;
       let packetNumber = 0;
       for (let i = 0; i < packetNumberLen; i++) {
-        packet[packetNumberOffset + i] ^= headerMask[1 + i];
-        packetNumber = packetNumber * 256 + packet[packetNumberOffset + i];
+        packet[packetNumberOffset + i] = packet[packetNumberOffset + i]! ^ headerMask[1 + i]!;
+        packetNumber = packetNumber * 256 + packet[packetNumberOffset + i]!;
       }
       expect(packetNumberLen).toBe(2);
       expect(packetNumber).toBe(1);

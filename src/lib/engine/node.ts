@@ -18,7 +18,7 @@ export async function loadEngine(): Promise<Engine> {
     } catch {
       throw new Error(`the engine is not built (${WASM_PATH} is missing): run "npm run build:wasm"`);
     }
-    compiled = await WebAssembly.compile(bytes);
+    compiled = await WebAssembly.compile(new Uint8Array(bytes));
   }
   return Engine.load(compiled);
 }

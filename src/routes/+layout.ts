@@ -1,0 +1,3 @@
+// Every page is static and prerendered.
+export const prerender = true;
+export const ssr = true;

@@ -6,7 +6,7 @@ import * as reader from "./capture/reader";
 import * as ev from "./capture/events";
 import * as col from "./summary/columns";
 import { resetPass, setTreePerPacket, packetCount } from "./summary/pass";
-import { resetFlows } from "./summary/flows";
+import { resetFlows, flowBytes, flowEntries, reserveFlows, loadFlows, tcpStreams, udpStreams } from "./summary/flows";
 import { resetIntern } from "./summary/intern";
 import { resetReassembly } from "./dissect/ipreasm";
 import { resetTcpReassembly } from "./dissect/tcpreasm";
@@ -219,4 +219,22 @@ export function sourceLen(i: i32): i32 {
 }
 export function sourceName(i: i32): i32 {
   return t.sourceNames[i];
+}
+
+// ---- the flow table, saved with a session ----------------------------------
+
+export function flowTableBytes(): i32 {
+  return flowBytes();
+}
+export function flowTablePtr(): usize {
+  return flowEntries();
+}
+export function flowStreamCounts(): u64 {
+  return (<u64>tcpStreams << 32) | <u64>(<u32>udpStreams);
+}
+export function flowTableReserve(entries: i32): usize {
+  return reserveFlows(entries);
+}
+export function flowTableLoad(entries: i32, tcp: i32, udp: i32): void {
+  loadFlows(entries, tcp, udp);
 }

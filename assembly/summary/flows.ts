@@ -199,3 +199,35 @@ export function tcpBases(src: usize, dst: usize, alen: i32, sport: u32, dport: u
   baseRev = load<u32>(e + (dir == 0 ? E_BASE1 : E_BASE0));
   return true;
 }
+
+// ---- saving and restoring the table (a stored session keeps it, so the
+// detail pass can still number and relate packets after a reload) --------
+
+/** Bytes of the table's entries, in order of creation. */
+export function flowBytes(): i32 {
+  return size * ENTRY;
+}
+
+export function flowEntries(): usize {
+  return entries;
+}
+
+/** Room for `n` entries; the host writes them at the returned pointer, then calls loadFlows(n). */
+export function reserveFlows(n: i32): usize {
+  resetFlows();
+  while (entryCap < n) grow();
+  return entries;
+}
+
+/** Rebuilds the index over `n` entries written at reserveFlows(). */
+export function loadFlows(n: i32, tcpCount: i32, udpCount: i32): void {
+  size = n;
+  memory.fill(slots, 0, <usize>((slotMask + 1) * 4));
+  for (let i = 0; i < n; i++) {
+    let s = <i32>hashKey(entries + <usize>(i * ENTRY)) & slotMask;
+    while (load<i32>(slots + <usize>(s * 4)) != 0) s = (s + 1) & slotMask;
+    store<i32>(slots + <usize>(s * 4), i + 1);
+  }
+  tcpStreams = tcpCount;
+  udpStreams = udpCount;
+}

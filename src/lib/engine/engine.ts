@@ -21,12 +21,24 @@ export const LINK_CUSTOM_BLOCK = -2;
 const COLUMN_COUNT = 15;
 const FEED_SLICE = 1 << 20;
 
+/** Conversations the summary pass numbered, kept so the detail pass can relate packets later. */
+export interface FlowTable {
+  entries: Uint8Array;
+  tcpStreams: number;
+  udpStreams: number;
+}
+
 /** Everything the summary pass learns about one capture. */
 export class CaptureIndex {
-  readonly columns = new PacketColumns();
-  readonly info = new CaptureInfo();
   error: CaptureError | null = null;
   bytesRead = 0;
+  /** Set when the summary pass ends (or from storage). */
+  flows: FlowTable | null = null;
+
+  constructor(
+    readonly columns = new PacketColumns(),
+    readonly info = new CaptureInfo(),
+  ) {}
 
   get packetCount(): number {
     return this.columns.length;
@@ -138,7 +150,35 @@ export class Engine {
     if (!index.error && this.x.finish() === Status.ERROR) this.recordError();
     this.drain();
     index.info.format = this.x.fileFormat() as FileFormat;
+    index.flows = this.saveFlows();
     return index;
+  }
+
+  private saveFlows(): FlowTable {
+    const x = this.x;
+    const counts = x.flowStreamCounts();
+    return {
+      entries: new Uint8Array(x.memory.buffer, x.flowTablePtr(), x.flowTableBytes()).slice(),
+      tcpStreams: Number(counts >> 32n),
+      udpStreams: Number(counts & 0xffffffffn),
+    };
+  }
+
+  /**
+   * Makes `index` the capture the detail pass works on, with its flow table
+   * (a capture reopened from storage, or one of several open ones).
+   */
+  use(index: CaptureIndex): void {
+    if (this.index === index) return;
+    const x = this.x;
+    x.reset();
+    this.index = index;
+    const flows = index.flows;
+    if (!flows) return;
+    const n = flows.entries.length / 64;
+    const ptr = x.flowTableReserve(n);
+    new Uint8Array(x.memory.buffer, ptr, flows.entries.length).set(flows.entries);
+    x.flowTableLoad(n, flows.tcpStreams, flows.udpStreams);
   }
 
   private current(): CaptureIndex {
@@ -231,6 +271,7 @@ export class Engine {
   }
 
   private dissectRaw(index: CaptureIndex, i: number, bytes: Uint8Array): void {
+    this.use(index);
     const c = index.columns;
     const x = this.x;
     const ptr = x.packetBuffer(bytes.length);

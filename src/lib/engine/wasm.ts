@@ -52,6 +52,11 @@ export interface EngineExports {
   sourcePtr(i: number): number;
   sourceLen(i: number): number;
   sourceName(i: number): number;
+  flowTableBytes(): number;
+  flowTablePtr(): number;
+  flowStreamCounts(): bigint;
+  flowTableReserve(entries: number): number;
+  flowTableLoad(entries: number, tcp: number, udp: number): void;
 }
 
 /** A fault inside the engine itself (never caused by input: a bug). */

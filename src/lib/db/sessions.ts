@@ -1,0 +1,157 @@
+// Sessions kept in IndexedDB (through Dexie): each opened capture's bytes,
+// its index, and what a person needs to find it again. A session is written
+// in one transaction, so a failed save leaves nothing half-written.
+
+import Dexie, { type Table } from 'dexie';
+import type { StoredIndex } from '../worker/storage';
+import type { CaptureMeta } from '../worker/types';
+
+export interface SessionRecord {
+  id?: number;
+  name: string;
+  size: number;
+  packets: number;
+  format: string;
+  linkTypes: number[];
+  firstTime: string | null;
+  lastTime: string | null;
+  /** When the session was added (milliseconds since the epoch). */
+  added: number;
+  /** A problem found while reading the capture (the packets before it are kept). */
+  problem: string | null;
+}
+
+interface CaptureRecord {
+  id: number;
+  blob: Blob;
+}
+
+interface IndexRecord {
+  id: number;
+  index: StoredIndex;
+}
+
+class PacketlensDb extends Dexie {
+  sessions!: Table<SessionRecord, number>;
+  captures!: Table<CaptureRecord, number>;
+  indexes!: Table<IndexRecord, number>;
+
+  constructor() {
+    super('packetlens');
+    this.version(1).stores({
+      sessions: '++id, added, name',
+      captures: 'id',
+      indexes: 'id',
+    });
+  }
+}
+
+let db: PacketlensDb | null = null;
+
+function database(): PacketlensDb {
+  db ??= new PacketlensDb();
+  return db;
+}
+
+/** Why a save failed, in words a person can act on. */
+export class SaveError extends Error {
+  constructor(
+    message: string,
+    readonly quota: boolean,
+  ) {
+    super(message);
+  }
+}
+
+function explain(e: unknown): SaveError {
+  const err = e as { name?: string; inner?: { name?: string }; message?: string };
+  const quota = err?.name === 'QuotaExceededError' || err?.inner?.name === 'QuotaExceededError';
+  if (quota) {
+    return new SaveError('There is not enough storage space in this browser to keep this capture as a session. It stays open until you leave the page; free space by deleting sessions, then open it again to keep it.', true);
+  }
+  return new SaveError(`The capture could not be saved as a session (${err?.message ?? String(e)}). It stays open until you leave the page.`, false);
+}
+
+/** Saves a session in one transaction; returns its id. */
+export async function saveSession(meta: CaptureMeta, blob: Blob, index: StoredIndex): Promise<number> {
+  const d = database();
+  const record: SessionRecord = {
+    name: meta.name,
+    size: meta.size,
+    packets: meta.packets,
+    format: meta.format,
+    linkTypes: meta.linkTypes,
+    firstTime: meta.firstTime,
+    lastTime: meta.lastTime,
+    added: Date.now(),
+    problem: meta.error ? `byte ${meta.error.offset}: ${meta.error.message}` : null,
+  };
+  try {
+    return await d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
+      const id = await d.sessions.add(record);
+      await d.captures.add({ id, blob });
+      await d.indexes.add({ id, index });
+      return id;
+    });
+  } catch (e) {
+    throw explain(e);
+  }
+}
+
+export async function listSessions(): Promise<SessionRecord[]> {
+  return (await database().sessions.orderBy('added').reverse().toArray()) as SessionRecord[];
+}
+
+export async function loadSession(id: number): Promise<{ record: SessionRecord; blob: Blob; index: StoredIndex } | null> {
+  const d = database();
+  return d.transaction('r', d.sessions, d.captures, d.indexes, async () => {
+    const record = await d.sessions.get(id);
+    const capture = await d.captures.get(id);
+    const index = await d.indexes.get(id);
+    if (!record || !capture) return null;
+    return { record, blob: capture.blob, index: index?.index as StoredIndex };
+  });
+}
+
+/** Replaces a session's stored index (after rebuilding a damaged one). */
+export async function replaceIndex(id: number, index: StoredIndex): Promise<void> {
+  await database().indexes.put({ id, index });
+}
+
+export async function renameSession(id: number, name: string): Promise<void> {
+  await database().sessions.update(id, { name });
+}
+
+export async function deleteSession(id: number): Promise<void> {
+  const d = database();
+  await d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
+    await d.sessions.delete(id);
+    await d.captures.delete(id);
+    await d.indexes.delete(id);
+  });
+}
+
+export interface StorageState {
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean | null;
+}
+
+/** How much storage this site uses and may use, and whether it is persistent. */
+export async function storageState(): Promise<StorageState> {
+  const s = navigator.storage;
+  if (!s?.estimate) return { usage: null, quota: null, persisted: null };
+  const [estimate, persisted] = await Promise.all([s.estimate(), s.persisted ? s.persisted() : Promise.resolve(null)]);
+  return { usage: estimate.usage ?? null, quota: estimate.quota ?? null, persisted };
+}
+
+/** Asks the browser not to evict our sessions under storage pressure. */
+export async function requestPersistence(): Promise<boolean | null> {
+  const s = navigator.storage;
+  if (!s?.persist) return null;
+  try {
+    return await s.persist();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,18 @@
+// Capture problems in words: what is wrong, where, and what is still shown.
+
+import type { CaptureError } from '../engine/capture';
+import { CaptureErrorKind } from '../engine/capture';
+
+export function describeCaptureError(name: string, e: CaptureError): string {
+  const what =
+    e.kind === CaptureErrorKind.NOT_CAPTURE
+      ? `"${name}" is not a pcap or pcapng capture`
+      : e.kind === CaptureErrorKind.UNSUPPORTED
+        ? `"${name}" uses a capture format this version cannot read`
+        : e.kind === CaptureErrorKind.CUT_SHORT
+          ? `"${name}" ends in the middle of a record`
+          : `"${name}" is damaged`;
+  const kept =
+    e.packetsBefore === 0 ? 'No packet could be read.' : e.packetsBefore === 1 ? 'The 1 packet before it is shown.' : `The ${e.packetsBefore} packets before it are shown.`;
+  return `${what}: at byte ${e.offset}, ${e.message}. ${kept}`;
+}

@@ -1,0 +1,34 @@
+// The Web Worker that decodes captures: the CaptureService, reached from the
+// page through comlink. The page passes the engine's URL so that the .wasm is
+// a build asset the service worker precaches.
+
+import * as Comlink from 'comlink';
+import { CaptureService } from './service';
+
+const service = new CaptureService();
+
+const api = {
+  async init(wasmUrl: string): Promise<void> {
+    const response = await fetch(wasmUrl);
+    if (!response.ok) throw new Error(`cannot load the engine (${wasmUrl}): HTTP ${response.status}`);
+    await service.init(await response.arrayBuffer());
+  },
+  fields: () => service.fields(),
+  open: (blob: Blob, name: string, onProgress?: Parameters<CaptureService['open']>[2]) => service.open(blob, name, onProgress),
+  cancel: () => service.cancel(),
+  restore: (...args: Parameters<CaptureService['restore']>) => service.restore(...args),
+  stored: () => {
+    const s = service.stored();
+    return Comlink.transfer(s, Object.values(s.columns));
+  },
+  count: () => service.count(),
+  packetAt: (row: number) => service.packetAt(row),
+  meta: () => service.meta(),
+  sort: (...args: Parameters<CaptureService['sort']>) => service.sort(...args),
+  rows: (...args: Parameters<CaptureService['rows']>) => service.rows(...args),
+  packet: (i: number) => service.packet(i),
+};
+
+export type CaptureWorkerApi = typeof api;
+
+Comlink.expose(api);

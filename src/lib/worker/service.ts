@@ -1,0 +1,262 @@
+// The capture service that runs in the Web Worker: it owns the engine, reads
+// the capture File in slices, keeps the index (never the bytes), and answers
+// the page with windows of rows and single packets, reading a packet's bytes
+// back from the File by offset when asked.
+
+import { Engine, type CaptureIndex } from '../engine/engine';
+import { FileFormat } from '../engine/capture';
+import { NO_TIME } from '../engine/columns';
+import type { DetailNode } from '../engine/tree';
+import { AddressText } from './addresses';
+import { rowColor } from './colors';
+import { absolute, seconds } from './timefmt';
+import type { CaptureMeta, PacketView, Progress, Row, RowRequest, SortColumn, TreeNode } from './types';
+import { restoreIndex, storeIndex, type StoredIndex } from './storage';
+import { sortOrder } from './sort';
+
+/** Bytes read from the File per slice while decoding. */
+export const SLICE = 8 << 20;
+/** At most this many bytes are read at once to show a window of rows. */
+const WINDOW_READ_LIMIT = 4 << 20;
+const PROGRESS_INTERVAL_MS = 100;
+
+export class CaptureService {
+  private engine: Engine | null = null;
+  private blob: Blob | null = null;
+  private name = '';
+  private index: CaptureIndex | null = null;
+  private addresses: AddressText | null = null;
+  private cancelRequested = false;
+  private order: Uint32Array | null = null;
+  private infoCache: string[] | null = null;
+
+  /** Loads the engine from its compiled module or bytes. */
+  async init(wasm: WebAssembly.Module | BufferSource): Promise<void> {
+    this.engine = await Engine.load(wasm);
+  }
+
+  /** The field registry's text (the page uses it for explanations and, later, filters). */
+  fields(): { abbrev: string; name: string; blurb: string; type: number }[] {
+    return this.requireEngine().registry.fields.map((f) => ({ abbrev: f.abbrev, name: f.name, blurb: f.blurb, type: f.type }));
+  }
+
+  private requireEngine(): Engine {
+    if (!this.engine) throw new Error('the engine is not loaded');
+    return this.engine;
+  }
+
+  private requireIndex(): CaptureIndex {
+    if (!this.index) throw new Error('no capture is open');
+    return this.index;
+  }
+
+  /** Decodes a capture, reporting progress; the index is usable (rows()) while it runs. */
+  async open(blob: Blob, name: string, onProgress?: (p: Progress) => void): Promise<CaptureMeta> {
+    const engine = this.requireEngine();
+    this.reset(blob, name);
+    const index = engine.begin();
+    this.index = index;
+    this.addresses = new AddressText(index);
+    const started = performance.now();
+    let lastReport = 0;
+    let position = 0;
+    while (position < blob.size && !this.cancelRequested) {
+      const end = Math.min(position + SLICE, blob.size);
+      const chunk = new Uint8Array(await blob.slice(position, end).arrayBuffer());
+      position = end;
+      if (!engine.push(chunk)) break;
+      const now = performance.now();
+      if (onProgress && now - lastReport >= PROGRESS_INTERVAL_MS) {
+        lastReport = now;
+        onProgress(this.progress(position, started));
+      }
+    }
+    if (!this.cancelRequested) engine.end();
+    onProgress?.(this.progress(position, started));
+    return this.meta();
+  }
+
+  /** Stops decoding at the next slice; what was read so far stays open. */
+  cancel(): void {
+    this.cancelRequested = true;
+  }
+
+  /** Reopens a stored session: no decoding, the index comes from storage. */
+  restore(blob: Blob, name: string, stored: StoredIndex): CaptureMeta {
+    this.reset(blob, name);
+    this.index = restoreIndex(stored);
+    this.addresses = new AddressText(this.index);
+    return this.meta();
+  }
+
+  /** The index as stored with a session. */
+  stored(): StoredIndex {
+    return storeIndex(this.requireIndex());
+  }
+
+  private reset(blob: Blob, name: string): void {
+    this.blob = blob;
+    this.name = name;
+    this.cancelRequested = false;
+    this.order = null;
+    this.infoCache = null;
+  }
+
+  private progress(bytes: number, started: number): Progress {
+    const packets = this.index?.packetCount ?? 0;
+    const elapsed = (performance.now() - started) / 1000;
+    return { bytes, totalBytes: this.blob?.size ?? 0, packets, rate: elapsed > 0 ? packets / elapsed : 0 };
+  }
+
+  meta(): CaptureMeta {
+    const index = this.requireIndex();
+    const c = index.columns;
+    let first: bigint | null = null;
+    let last: bigint | null = null;
+    for (let i = 0; i < c.length; i++) {
+      const t = c.arrays.time[i]!;
+      if (t === NO_TIME) continue;
+      if (first === null || t < first) first = t;
+      if (last === null || t > last) last = t;
+    }
+    const format = index.info.format;
+    return {
+      name: this.name,
+      size: this.blob?.size ?? 0,
+      packets: c.length,
+      format: format === FileFormat.PCAP ? 'pcap' : format === FileFormat.PCAPNG ? 'pcapng' : 'unknown',
+      linkTypes: [...new Set(index.info.interfaces.map((i) => i.linkType))],
+      firstTime: first === null ? null : first.toString(),
+      lastTime: last === null ? null : last.toString(),
+      timeDigits: this.timeDigits(),
+      error: index.error,
+      cancelled: this.cancelRequested,
+    };
+  }
+
+  private timeDigits(): number {
+    const ifaces = this.index?.info.interfaces ?? [];
+    return ifaces.some((i) => i.tsresol === 9 || (i.tsresol & 0x80) !== 0 || i.tsresol > 6) ? 9 : 6;
+  }
+
+  /** Number of packets decoded so far. */
+  count(): number {
+    return this.index?.packetCount ?? 0;
+  }
+
+  /** Orders the rows by a column; rows() then follows that order. */
+  async sort(column: SortColumn, ascending: boolean): Promise<void> {
+    const index = this.requireIndex();
+    if (column === 'info' && !this.infoCache) this.infoCache = await this.allInfo();
+    this.order = sortOrder(index, column, ascending, this.infoCache, this.engine!.registry);
+  }
+
+  /** The packet index shown at row position `row`. */
+  packetAt(row: number): number {
+    return this.order ? this.order[row]! : row;
+  }
+
+  /** Rows [start, start + count) in the current order, with their Info column. */
+  async rows(req: RowRequest): Promise<Row[]> {
+    const index = this.requireIndex();
+    const engine = this.requireEngine();
+    const n = Math.max(0, Math.min(req.count, index.packetCount - req.start));
+    const packets = Array.from({ length: n }, (_, k) => this.packetAt(req.start + k));
+    const bytes = await this.readPackets(packets);
+    const c = index.columns;
+    const first = index.firstTime();
+    const digits = this.timeDigits();
+    return packets.map((i, k) => {
+      const d = engine.describe(index, i, bytes[k]!);
+      const t = c.arrays.time[i]!;
+      let time = '';
+      if (t !== NO_TIME) {
+        if (req.timeFormat === 'absolute') time = absolute(t, digits);
+        else if (req.timeFormat === 'delta') time = seconds(t - this.previousTime(i, t), digits);
+        else time = seconds(t - (first ?? t), digits);
+      }
+      return {
+        index: i,
+        time,
+        source: this.addresses!.source(i),
+        destination: this.addresses!.destination(i),
+        protocol: d.protocol,
+        length: c.origLen(i),
+        info: d.info,
+        color: rowColor(d.protocol, c.arrays.ipProto[i]!, c.arrays.aux[i]!),
+        comment: index.info.comments.has(i),
+      };
+    });
+  }
+
+  private previousTime(i: number, fallback: bigint): bigint {
+    const t = this.requireIndex().columns.arrays.time;
+    for (let j = i - 1; j >= 0; j--) if (t[j] !== NO_TIME) return t[j]!;
+    return fallback;
+  }
+
+  /** One packet's field tree and bytes. */
+  async packet(i: number): Promise<PacketView> {
+    const index = this.requireIndex();
+    const [bytes] = await this.readPackets([i]);
+    const detail = this.requireEngine().dissect(index, i, bytes!);
+    let id = 0;
+    const convert = (nodes: DetailNode[]): TreeNode[] =>
+      nodes
+        .filter((n) => !n.hidden)
+        .map((n) => ({
+          id: id++,
+          label: n.label,
+          abbrev: n.field.abbrev,
+          blurb: n.field.blurb,
+          value: n.display,
+          offset: n.offset,
+          length: n.length,
+          source: n.source,
+          generated: n.generated,
+          children: convert(n.children),
+        }));
+    return { index: i, tree: convert(detail.roots), sources: detail.sources, comments: index.info.comments.get(i) ?? [] };
+  }
+
+  /** Reads the captured bytes of several packets, in as few File reads as reasonable. */
+  private async readPackets(packets: number[]): Promise<Uint8Array[]> {
+    const index = this.requireIndex();
+    const blob = this.blob!;
+    const c = index.columns;
+    const out: Uint8Array[] = new Array(packets.length);
+    const sorted = packets.map((p, k) => [c.fileOffset(p), c.capLen(p), k] as const).sort((a, b) => a[0] - b[0]);
+    let g = 0;
+    while (g < sorted.length) {
+      // Group packets that lie close together in the file into one read.
+      const start = sorted[g]![0];
+      let end = start + sorted[g]![1];
+      let h = g + 1;
+      while (h < sorted.length && sorted[h]![0] + sorted[h]![1] - start <= WINDOW_READ_LIMIT && sorted[h]![0] - end < 65536) {
+        end = Math.max(end, sorted[h]![0] + sorted[h]![1]);
+        h++;
+      }
+      const buf = new Uint8Array(await blob.slice(start, end).arrayBuffer());
+      for (let k = g; k < h; k++) {
+        const [off, len, slot] = sorted[k]!;
+        out[slot] = buf.subarray(off - start, off - start + len);
+      }
+      g = h;
+    }
+    return out;
+  }
+
+  /** The Info column of every packet (for sorting by it): reads the whole file. */
+  private async allInfo(): Promise<string[]> {
+    const index = this.requireIndex();
+    const engine = this.requireEngine();
+    const out: string[] = new Array(index.packetCount);
+    const step = 4096;
+    for (let s = 0; s < index.packetCount; s += step) {
+      const ids = Array.from({ length: Math.min(step, index.packetCount - s) }, (_, k) => s + k);
+      const bytes = await this.readPackets(ids);
+      ids.forEach((i, k) => (out[i] = engine.describe(index, i, bytes[k]!).info));
+    }
+    return out;
+  }
+}

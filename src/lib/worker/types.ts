@@ -1,0 +1,73 @@
+// What the capture worker sends to the page: plain, structured-clonable data.
+
+import type { CaptureError } from '../engine/capture';
+import type { TimeFormat } from './timefmt';
+
+export interface Progress {
+  bytes: number;
+  totalBytes: number;
+  packets: number;
+  /** Packets decoded per second so far. */
+  rate: number;
+}
+
+export interface CaptureMeta {
+  name: string;
+  size: number;
+  packets: number;
+  format: 'pcap' | 'pcapng' | 'unknown';
+  /** Link types of the capture's interfaces, without repeats. */
+  linkTypes: number[];
+  /** First and last packet times, nanoseconds since the epoch as decimal strings; null when unknown. */
+  firstTime: string | null;
+  lastTime: string | null;
+  /** Digits shown after the decimal point in times (6 or 9). */
+  timeDigits: number;
+  error: CaptureError | null;
+  cancelled: boolean;
+}
+
+export interface Row {
+  /** Position in the capture, from 0 (the No. column shows index + 1). */
+  index: number;
+  time: string;
+  source: string;
+  destination: string;
+  protocol: string;
+  length: number;
+  info: string;
+  color: string;
+  comment: boolean;
+}
+
+export interface TreeNode {
+  id: number;
+  label: string;
+  /** The field's abbreviation, for filters ("ip.src"). */
+  abbrev: string;
+  /** The field's explanation for learners. */
+  blurb: string;
+  /** The value as a filter would spell it, '' for protocols and labels. */
+  value: string;
+  offset: number;
+  length: number;
+  /** Index into PacketView.sources. */
+  source: number;
+  generated: boolean;
+  children: TreeNode[];
+}
+
+export interface PacketView {
+  index: number;
+  tree: TreeNode[];
+  sources: { name: string; bytes: Uint8Array }[];
+  comments: string[];
+}
+
+export type SortColumn = 'number' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info';
+
+export interface RowRequest {
+  start: number;
+  count: number;
+  timeFormat: TimeFormat;
+}

@@ -54,6 +54,8 @@ class ProtoDef {
 
 const fields = new Array<FieldDef>();
 const protos = new Array<ProtoDef>();
+const valueNames = new Array<string>();
+const valueNameFields = new Array<u16>();
 
 /** Declares a field; returns its id, which the tree records. */
 export function field(abbrev: string, name: string, type: FT, base: BASE, blurb: string, mask: u64 = 0): u16 {
@@ -77,14 +79,26 @@ export function columnProtocol(name: string, protoField: u16): u8 {
   return <u8>(protos.length - 1);
 }
 
+/**
+ * Names for a field's values, as "value:name|value:name" (values in decimal
+ * or 0x hex), shown as "name (value)" in the details tree: "IPv4 (0x0800)".
+ * For a boolean field, "1:Set|0:Not set" names its two states.
+ */
+export function valueStrings(hf: u16, table: string): void {
+  valueNameFields.push(hf);
+  valueNames.push(table);
+}
+
 export function fieldCount(): i32 {
   return fields.length;
 }
 
 // Serialisation: one line per field, tab-separated
 //   F abbrev name type base mask blurb
-// and one line per column protocol
+// one line per column protocol
 //   P name field
+// and one line per table of value names
+//   V field value:name|value:name...
 // Tabs and newlines never occur in the declared strings.
 let serialised: ArrayBuffer | null = null;
 
@@ -103,6 +117,9 @@ export function serialiseRegistry(): ArrayBuffer {
   for (let i = 0; i < protos.length; i++) {
     const p = protos[i];
     lines.push(line(["P", p.name, p.field.toString()]));
+  }
+  for (let i = 0; i < valueNames.length; i++) {
+    lines.push(line(["V", valueNameFields[i].toString(), valueNames[i]]));
   }
   s = String.UTF8.encode(lines.join(""));
   serialised = s;

@@ -32,6 +32,8 @@ export const FLAG_HIDDEN: u32 = 1;
 export const FLAG_GENERATED: u32 = 2;
 /** The value lives in the pool (strings, bytes), not in the value words. */
 export const FLAG_POOLVALUE: u32 = 4;
+/** The node's note is its whole line in the details pane ("Options: (12 bytes), ..."). */
+export const FLAG_LABEL: u32 = 8;
 
 const NODE_CAP: i32 = 32768;
 const POOL_CAP: i32 = 1 << 22;
@@ -358,6 +360,14 @@ export function beginNote(): i32 {
 export function endNote(i: i32, mark: i32): void {
   if (i < 0) return;
   setPool(i, mark);
+}
+
+/** Like endNote, but the text replaces the whole line, not only the value. */
+export function endLabel(i: i32, mark: i32): void {
+  if (i < 0) return;
+  setPool(i, mark);
+  const p = nodePtr(i);
+  store<u32>(p, load<u32>(p) | (FLAG_LABEL << 16));
 }
 
 /** Adds a hidden copy of a field: ip.addr beside ip.src, tcp.port beside tcp.srcport. */

@@ -1,6 +1,7 @@
 // The Address Resolution Protocol: "who has this IP address? tell me your MAC".
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { ETHERTYPES } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 
@@ -20,6 +21,9 @@ const HF_DST_HW = field("arp.dst.hw", "Target hardware address", FT.BYTES, BASE.
 const HF_DST_PROTO = field("arp.dst.proto", "Target protocol address", FT.BYTES, BASE.NONE, "The target's protocol address, of a kind shown as bytes.");
 const HF_GRATUITOUS = field("arp.isgratuitous", "Is gratuitous", FT.BOOLEAN, BASE.NONE, "A host announcing its own address (sender and target IP are the same), often after it starts or changes its card.");
 const COL_ARP = columnProtocol("ARP", HF_ARP);
+valueStrings(HF_OPCODE, "1:request|2:reply|3:reverse request|4:reverse reply|8:InARP request|9:InARP reply");
+valueStrings(HF_HW_TYPE, "1:Ethernet|6:IEEE 802|15:Frame Relay|16:ATM|24:IEEE 1394.1995|32:InfiniBand");
+valueStrings(HF_PROTO_TYPE, ETHERTYPES);
 
 /** Returns the length of the ARP message. */
 export function dissectArp(off: i32, end: i32): i32 {

@@ -1,7 +1,8 @@
 // Ethernet II and IEEE 802.3 frames, and the 802.2 LLC / SNAP header that
 // 802.3 and 802.11 frames carry.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { ETHERTYPES, SET_NOT_SET } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo, AddrKind } from "../core/pinfo";
 import { dissectEthertype } from "./ethertype";
@@ -35,6 +36,15 @@ const HF_STP = protocol("stp", "Spanning Tree Protocol", "Switches exchange thes
 const COL_STP = columnProtocol("STP", HF_STP);
 const HF_CDP = protocol("cdp", "Cisco Discovery Protocol", "Cisco devices announce their identity and capabilities to their neighbours with these messages.");
 const COL_CDP = columnProtocol("CDP", HF_CDP);
+valueStrings(HF_ETH_TYPE, ETHERTYPES);
+valueStrings(HF_LLC_TYPE, ETHERTYPES);
+for (let i = 0; i < 3; i++) {
+  valueStrings([HF_ETH_DST_LG, HF_ETH_SRC_LG, HF_ETH_LG][i], "1:Locally administered address (this is NOT the factory default)|0:Globally unique address (factory default)");
+  valueStrings([HF_ETH_DST_IG, HF_ETH_SRC_IG, HF_ETH_IG][i], "1:Group address (multicast/broadcast)|0:Individual address (unicast)");
+}
+valueStrings(HF_LLC_DSAP, "0x42:Spanning Tree BPDU|0xaa:SNAP|0x06:IP|0xe0:NetWare|0xf0:NetBIOS|0xfe:ISO Network Layer");
+valueStrings(HF_LLC_SSAP, "0x42:Spanning Tree BPDU|0xaa:SNAP|0x06:IP|0xe0:NetWare|0xf0:NetBIOS|0xfe:ISO Network Layer");
+valueStrings(HF_LLC_PID, "0x2000:CDP|0x2004:DTP|0x010b:PVSTP+|0x0003:VTP");
 
 const ETH_HEADER = 14;
 const MIN_FRAME = 60; // without the frame check sequence

@@ -1,7 +1,8 @@
 // Generic Routing Encapsulation: a packet of any EtherType tunnelled in IP,
 // including PPTP's enhanced GRE (version 1) carrying PPP.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { ETHERTYPES, YES_NO } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { dissectEthertype } from "./ethertype";
@@ -23,6 +24,12 @@ const HF_CALL_ID = field("gre.key.call_id", "Call ID", FT.UINT16, BASE.DEC, "In 
 const HF_SEQ = field("gre.sequence_number", "Sequence Number", FT.UINT32, BASE.DEC, "Orders the packets of the tunnel.");
 const HF_ACK = field("gre.ack_number", "Acknowledgment Number", FT.UINT32, BASE.DEC, "In PPTP, the highest sequence number received.");
 const COL_GRE = columnProtocol("GRE", HF_GRE);
+valueStrings(HF_PROTO, ETHERTYPES);
+valueStrings(HF_FLAG_CHECKSUM, YES_NO);
+valueStrings(HF_FLAG_ROUTING, YES_NO);
+valueStrings(HF_FLAG_KEY, YES_NO);
+valueStrings(HF_FLAG_SEQ, YES_NO);
+valueStrings(HF_FLAG_ACK, YES_NO);
 
 export function dissectGre(off: i32, end: i32): void {
   const prev = t.enter(end);

@@ -1,7 +1,8 @@
 // The Internet Control Message Protocol (IPv4): ping, and error reports that
 // quote the packet they are about.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { CHECKSUM_STATUS } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { dissectIpv4 } from "./ipv4";
@@ -27,6 +28,8 @@ const HF_TRANSMIT_TS = field("icmp.transmit_timestamp", "Transmit Timestamp", FT
 const HF_NUM_ADDRS = field("icmp.num_addrs", "Number of addresses", FT.UINT8, BASE.DEC, "How many router addresses a router advertisement lists.");
 const HF_ROUTER = field("icmp.router_address", "Router address", FT.IPV4, BASE.NONE, "An address of the advertising router.");
 const COL_ICMP = columnProtocol("ICMP", HF_ICMP);
+valueStrings(HF_CHECKSUM_STATUS, CHECKSUM_STATUS);
+valueStrings(HF_TYPE, "0:Echo (ping) reply|3:Destination unreachable|4:Source quench (flow control)|5:Redirect|8:Echo (ping) request|9:Router advertisement|10:Router solicitation|11:Time-to-live exceeded|12:Parameter problem|13:Timestamp request|14:Timestamp reply|15:Information request|16:Information reply|17:Address mask request|18:Address mask reply|42:Extended Echo request|43:Extended Echo reply");
 
 export function dissectIcmp(off: i32, end: i32): void {
   const prev = t.enter(end);

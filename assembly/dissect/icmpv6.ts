@@ -1,7 +1,8 @@
 // ICMP for IPv6: ping, errors, neighbour discovery (IPv6's ARP) and
 // multicast listener discovery.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { CHECKSUM_STATUS } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { dissectIpv6 } from "./ipv6";
@@ -47,6 +48,13 @@ const HF_MLDR_AUX = field("icmpv6.mldr.mar.aux_data_len", "Aux Data Len", FT.UIN
 const HF_MLDR_NBSRC = field("icmpv6.mldr.mar.nb_sources", "Number of Sources", FT.UINT16, BASE.DEC, "How many sources the record lists.");
 const HF_MLDR_SRC = field("icmpv6.mldr.mar.source_address", "Source Address", FT.IPV6, BASE.NONE, "A source the listener wants (or does not want) traffic from.");
 const COL_ICMPV6 = columnProtocol("ICMPv6", HF_ICMPV6);
+valueStrings(HF_CHECKSUM_STATUS, CHECKSUM_STATUS);
+valueStrings(HF_TYPE, "1:Destination Unreachable|2:Packet Too Big|3:Time Exceeded|4:Parameter Problem|128:Echo (ping) request|129:Echo (ping) reply|130:Multicast Listener Query|131:Multicast Listener Report|132:Multicast Listener Done|133:Router Solicitation|134:Router Advertisement|135:Neighbor Solicitation|136:Neighbor Advertisement|137:Redirect|143:Multicast Listener Report Message v2");
+valueStrings(HF_OPT_TYPE, "1:Source link-layer address|2:Target link-layer address|3:Prefix information|4:Redirected header|5:MTU|14:Nonce|24:Route Information|25:Recursive DNS Server|31:DNS Search List");
+valueStrings(HF_NA_R, "1:Set|0:Not set");
+valueStrings(HF_NA_S, "1:Set|0:Not set");
+valueStrings(HF_NA_O, "1:Set|0:Not set");
+valueStrings(HF_MLDR_TYPE, "1:Mode Is Include|2:Mode Is Exclude|3:Change To Include Mode|4:Change To Exclude Mode|5:Allow New Sources|6:Block Old Sources");
 
 export function dissectIcmpv6(off: i32, end: i32): void {
   const prev = t.enter(end);

@@ -1,7 +1,8 @@
 // IEEE 802.11 (Wi-Fi) frames and the radiotap header that radio captures put
 // before them. Data frames are followed down through LLC/SNAP to IP.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { SET_NOT_SET } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo, AddrKind } from "../core/pinfo";
 import { dissectLlc } from "./ethernet";
@@ -42,6 +43,13 @@ const HF_SEQ = field("wlan.seq", "Sequence number", FT.UINT16, BASE.DEC, "Counts
 const HF_QOS = field("wlan.qos", "Qos Control", FT.UINT16, BASE.HEX, "Quality of service control: the traffic identifier and acknowledgment policy.");
 const HF_QOS_TID = field("wlan.qos.tid", "TID", FT.UINT16, BASE.DEC, "Traffic identifier: the priority class of the frame.", 0x000f);
 const COL_WLAN = columnProtocol("802.11", HF_WLAN);
+valueStrings(HF_FC_TYPE, "0:Management frame|1:Control frame|2:Data frame|3:Extension frame");
+valueStrings(HF_FC_DS, "0:Not leaving DS or network is operating in AD-HOC mode (To DS: 0 From DS: 0)|1:Frame from STA to DS via an AP (To DS: 1 From DS: 0)|2:Frame from DS to a STA via AP (To DS: 0 From DS: 1)|3:WDS (AP to AP) or Mesh (MP to MP) Frame (To DS: 1 From DS: 1)");
+valueStrings(HF_FC_TODS, "1:Frame is entering DS|0:Frame is not entering DS");
+valueStrings(HF_FC_FROMDS, "1:Frame is exiting DS|0:Frame is not exiting DS");
+valueStrings(HF_FC_RETRY, "1:Frame is being retransmitted|0:Frame is not being retransmitted");
+valueStrings(HF_FC_PROTECTED, "1:Data is protected|0:Data is not protected");
+valueStrings(HF_RT_FLAGS_FCS, SET_NOT_SET);
 
 export function dissectRadiotap(off: i32, end: i32): void {
   const node = t.open(HF_RADIOTAP, off, 8);

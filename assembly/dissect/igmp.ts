@@ -1,7 +1,7 @@
 // The Internet Group Management Protocol: IPv4 hosts joining and leaving
 // multicast groups.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 
@@ -15,6 +15,7 @@ const HF_RECORD_TYPE = field("igmp.record_type", "Record Type", FT.UINT8, BASE.D
 const HF_NUM_SRC = field("igmp.num_src", "Num Src", FT.UINT16, BASE.DEC, "How many sources a record lists.");
 const HF_SADDR = field("igmp.saddr", "Source Address", FT.IPV4, BASE.NONE, "A source the host wants (or does not want) traffic from.");
 const COL_IGMP = columnProtocol("IGMP", HF_IGMP);
+valueStrings(HF_TYPE, "0x11:Membership Query|0x12:Membership Report (v1)|0x16:Membership Report (v2)|0x17:Leave Group|0x22:Membership Report (v3)");
 
 export function dissectIgmp(off: i32, end: i32): void {
   const prev = t.enter(end);

@@ -1,6 +1,7 @@
 // Internet Protocol version 4: header, options, fragments.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { IP_PROTOCOLS, SET_NOT_SET, CHECKSUM_STATUS } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo, frame, AddrKind } from "../core/pinfo";
 import { net } from "../core/net";
@@ -37,6 +38,14 @@ const HF_REASSEMBLED_LEN = field("ip.reassembled.length", "Reassembled IPv4 leng
 const HF_FRAGMENT_COUNT = field("ip.fragment.count", "Fragment count", FT.UINT32, BASE.DEC, "How many fragments the packet was split into.");
 const HF_REASSEMBLED = field("ip.reassembled.data", "Reassembled IPv4 data", FT.BYTES, BASE.NONE, "The payload rebuilt from all fragments.");
 export const COL_IPV4 = columnProtocol("IPv4", HF_IP);
+valueStrings(HF_PROTO, IP_PROTOCOLS);
+valueStrings(HF_FLAG_RB, SET_NOT_SET);
+valueStrings(HF_FLAG_DF, SET_NOT_SET);
+valueStrings(HF_FLAG_MF, SET_NOT_SET);
+valueStrings(HF_CHECKSUM_STATUS, CHECKSUM_STATUS);
+valueStrings(HF_ECN, "0:Not ECN-Capable Transport|1:ECN-Capable Transport codepoint '01'|2:ECN-Capable Transport codepoint '10'|3:Congestion Experienced");
+valueStrings(HF_DSCP, "0:Default|8:Class Selector 1|10:Assured Forwarding 11|12:Assured Forwarding 12|14:Assured Forwarding 13|16:Class Selector 2|18:Assured Forwarding 21|20:Assured Forwarding 22|22:Assured Forwarding 23|24:Class Selector 3|26:Assured Forwarding 31|28:Assured Forwarding 32|30:Assured Forwarding 33|32:Class Selector 4|34:Assured Forwarding 41|36:Assured Forwarding 42|38:Assured Forwarding 43|40:Class Selector 5|44:Voice Admit|46:Expedited Forwarding|48:Class Selector 6|56:Class Selector 7");
+valueStrings(HF_OPT_TYPE, "0:End of Options List (EOL)|1:No-Operation (NOP)|7:Record Route|68:Time Stamp|130:Security|131:Loose Source Route|134:Commercial IP Security Option|136:Stream ID|137:Strict Source Route|148:Router Alert");
 
 const MAX_DEPTH = 8;
 

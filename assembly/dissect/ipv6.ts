@@ -1,7 +1,8 @@
 // Internet Protocol version 6 and its extension headers (hop-by-hop,
 // routing, fragment, destination options).
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { IP_PROTOCOLS, SET_NOT_SET } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo, frame, AddrKind } from "../core/pinfo";
 import { net } from "../core/net";
@@ -52,6 +53,15 @@ const HF_FRAG_IDENT = field("ipv6.fraghdr.ident", "Identification", FT.UINT32, B
 const HF_REASSEMBLED_LEN = field("ipv6.reassembled.length", "Reassembled IPv6 length", FT.UINT32, BASE.DEC, "Length of the payload rebuilt from all fragments.");
 const HF_FRAGMENT_COUNT = field("ipv6.fragment.count", "Fragment count", FT.UINT32, BASE.DEC, "How many fragments the payload was split into.");
 const HF_REASSEMBLED = field("ipv6.reassembled.data", "Reassembled IPv6 data", FT.BYTES, BASE.NONE, "The payload rebuilt from all fragments.");
+valueStrings(HF_NXT, IP_PROTOCOLS);
+valueStrings(HF_HOPOPTS_NXT, IP_PROTOCOLS);
+valueStrings(HF_DSTOPTS_NXT, IP_PROTOCOLS);
+valueStrings(HF_ROUTING_NXT, IP_PROTOCOLS);
+valueStrings(HF_FRAG_NXT, IP_PROTOCOLS);
+valueStrings(HF_FRAG_MORE, "1:Yes|0:No");
+valueStrings(HF_OPT_TYPE, "0x00:Pad1|0x01:PadN|0x04:Tunnel Encapsulation Limit|0x05:Router Alert|0xc2:Jumbo Payload|0xc9:Home Address");
+valueStrings(HF_ROUTING_TYPE, "0:Source Route|2:Type 2 Routing|3:RPL Source Route|4:Segment Routing|5:CRH-16|6:CRH-32");
+valueStrings(HF_OPT_ROUTER_ALERT, "0:MLD|1:RSVP|2:Active Networks");
 
 const MAX_DEPTH = 8;
 const MAX_EXTENSIONS = 16;

@@ -1,7 +1,8 @@
 // Link-layer dispatch by the interface's link type (LINKTYPE_ values), and
 // the simple link headers: BSD null/loopback, raw IP, Linux cooked SLL/SLL2.
 
-import { field, protocol, FT, BASE } from "../core/registry";
+import { field, protocol, valueStrings, FT, BASE } from "../core/registry";
+import { ETHERTYPES } from "../core/names";
 import * as t from "../core/tree";
 import { dissectEthernet } from "./ethernet";
 import { dissectEthertype } from "./ethertype";
@@ -40,6 +41,11 @@ const HF_SLL_ETYPE = field("sll.etype", "Protocol", FT.UINT16, BASE.HEX, "The Et
 const HF_SLL_LTYPE = field("sll.ltype", "Protocol", FT.UINT16, BASE.HEX, "A Linux protocol number for payloads that have no EtherType (such as 802.2 LLC).");
 const HF_SLL_RESERVED = field("sll.reserved", "Reserved", FT.UINT16, BASE.HEX, "Reserved; always zero.");
 const HF_SLL_IFINDEX = field("sll.ifindex", "Interface index", FT.UINT32, BASE.DEC, "The Linux index of the interface the packet was captured on.");
+valueStrings(HF_SLL_ETYPE, ETHERTYPES);
+valueStrings(HF_SLL_PKTTYPE, "0:Unicast to us|1:Broadcast|2:Multicast|3:Unicast to another host|4:Sent by us");
+valueStrings(HF_SLL_HATYPE, "1:Ethernet|24:IEEE 1394|512:PPP|768:IPIP tunnel|769:IPv6-in-IPv4|772:Loopback|776:IPv6-in-IPv4|778:GRE over IP|801:IEEE 802.11|803:IEEE 802.11 + radiotap header|65534:None");
+valueStrings(HF_SLL_LTYPE, "1:Raw 802.3|2:AX.25|4:802.2 LLC|5:SNAP|12:CAN|13:CAN FD");
+valueStrings(HF_NULL_FAMILY, "2:IP|10:IPv6 (Linux)|24:IPv6 (NetBSD, OpenBSD, BSD/OS)|28:IPv6 (FreeBSD, DragonFlyBSD)|30:IPv6 (Darwin)");
 
 /** Dissects a frame of the given link type, [off, end) of the current source. */
 export function dissectLink(linkType: i32, off: i32, end: i32): void {

@@ -1,6 +1,6 @@
 // The Point-to-Point Protocol header, and LCP's code and identifier.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { dissectIpv4 } from "./ipv4";
@@ -17,6 +17,8 @@ const HF_LCP_CODE = field("ppp.code", "Code", FT.UINT8, BASE.DEC, "The LCP messa
 const HF_LCP_ID = field("ppp.identifier", "Identifier", FT.UINT8, BASE.DEC_HEX, "Matches replies to requests.");
 const HF_LCP_LENGTH = field("ppp.length", "Length", FT.UINT16, BASE.DEC, "Length of the LCP message.");
 const COL_LCP = columnProtocol("PPP LCP", HF_LCP);
+valueStrings(HF_PROTOCOL, "0x0021:Internet Protocol version 4|0x0057:Internet Protocol version 6|0xc021:Link Control Protocol|0x8021:Internet Protocol Control Protocol|0x8057:IPv6 Control Protocol|0xc023:Password Authentication Protocol|0xc223:Challenge Handshake Authentication Protocol|0x80fd:Compression Control Protocol");
+valueStrings(HF_LCP_CODE, "1:Configuration Request|2:Configuration Ack|3:Configuration Nak|4:Configuration Reject|5:Termination Request|6:Termination Ack|7:Code Reject|8:Protocol Reject|9:Echo Request|10:Echo Reply|11:Discard Request|12:Identification|13:Time Remaining");
 
 /** A PPP frame, with or without the HDLC-like address and control bytes. */
 export function dissectPpp(off: i32, end: i32): void {

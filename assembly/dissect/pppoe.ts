@@ -1,6 +1,6 @@
 // PPP over Ethernet, session stage (EtherType 0x8864).
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { dissectPpp } from "./ppp";
@@ -12,6 +12,7 @@ const HF_CODE = field("pppoe.code", "Code", FT.UINT8, BASE.HEX, "0 for session d
 const HF_SESSION = field("pppoe.session_id", "Session ID", FT.UINT16, BASE.HEX, "The session the access concentrator assigned to this PPP link.");
 const HF_PAYLOAD_LEN = field("pppoe.payload_length", "Payload Length", FT.UINT16, BASE.DEC, "Length of the PPP frame that follows.");
 const COL_PPPOES = columnProtocol("PPPoES", HF_PPPOES);
+valueStrings(HF_CODE, "0x00:Session Data|0x07:Active Discovery Offer (PADO)|0x09:Active Discovery Initiation (PADI)|0x19:Active Discovery Request (PADR)|0x65:Active Discovery Session-confirmation (PADS)|0xa7:Active Discovery Terminate (PADT)");
 
 export function dissectPppoeSession(off: i32, end: i32): i32 {
   if (!pinfo.inError) pinfo.colProto = COL_PPPOES;

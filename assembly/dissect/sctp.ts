@@ -1,7 +1,7 @@
 // The Stream Control Transmission Protocol: identified, with its common
 // header and chunk list (used by telephony signalling such as M3UA).
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 
@@ -16,6 +16,8 @@ const HF_CHUNK_FLAGS = field("sctp.chunk_flags", "Chunk flags", FT.UINT8, BASE.H
 const HF_CHUNK_LENGTH = field("sctp.chunk_length", "Chunk length", FT.UINT16, BASE.DEC, "Length of the chunk in bytes.");
 const HF_DATA_PPI = field("sctp.data_payload_proto_id", "Payload protocol identifier", FT.UINT32, BASE.DEC, "Which protocol a DATA chunk carries (3 is M3UA).");
 const COL_SCTP = columnProtocol("SCTP", HF_SCTP);
+valueStrings(HF_CHUNK_TYPE, "0:DATA|1:INIT|2:INIT_ACK|3:SACK|4:HEARTBEAT|5:HEARTBEAT_ACK|6:ABORT|7:SHUTDOWN|8:SHUTDOWN_ACK|9:ERROR|10:COOKIE_ECHO|11:COOKIE_ACK|14:SHUTDOWN_COMPLETE|64:I_DATA|192:FORWARD_TSN");
+valueStrings(HF_DATA_PPI, "3:M3UA|5:M2UA|46:Diameter|47:Diameter DTLS|60:NGAP|18:S1AP");
 
 const MAX_CHUNKS = 64;
 

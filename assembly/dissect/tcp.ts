@@ -1,7 +1,8 @@
 // The Transmission Control Protocol: ports, sequence numbers, flags,
 // options, the stream index, and the hand-over of the payload.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { SET_NOT_SET, CHECKSUM_STATUS } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo, frame } from "../core/pinfo";
 import { net } from "../core/net";
@@ -64,6 +65,11 @@ const HF_REASSEMBLED_LENGTH = field("tcp.reassembled.length", "Reassembled TCP l
 const HF_SEGMENT_COUNT = field("tcp.segment.count", "Segment count", FT.UINT32, BASE.DEC, "How many segments the message was rebuilt from.");
 const HF_REASSEMBLED_DATA = field("tcp.reassembled.data", "Reassembled TCP Data", FT.BYTES, BASE.NONE, "A message rebuilt from several segments.");
 export const COL_TCP = columnProtocol("TCP", HF_TCP);
+for (let i = 0; i < 10; i++) {
+  valueStrings([HF_FLAG_AE, HF_FLAG_CWR, HF_FLAG_ECE, HF_FLAG_URG, HF_FLAG_ACK, HF_FLAG_PUSH, HF_FLAG_RESET, HF_FLAG_SYN, HF_FLAG_FIN, HF_FLAG_RES][i], SET_NOT_SET);
+}
+valueStrings(HF_CHECKSUM_STATUS, CHECKSUM_STATUS);
+valueStrings(HF_OPTION_KIND, "0:End of Option List (EOL)|1:No-Operation (NOP)|2:Maximum Segment Size|3:Window Scale|4:SACK Permitted|5:SACK|8:Time Stamp Option|19:TCP MD5 Signature Option|28:User Timeout|29:TCP Authentication Option|30:Multipath TCP|34:TCP Fast Open Cookie");
 
 const TH_FIN: u32 = 0x01;
 const TH_SYN: u32 = 0x02;
@@ -363,18 +369,18 @@ function options(off: i32, end: i32): void {
   t.pool.str("Options: (");
   t.pool.dec(<u64>(end - off));
   t.pool.str(" bytes)");
-  t.endNote(opts, note);
+  t.endLabel(opts, note);
   let o = off;
   while (o < end) {
     const kind = <u32>load<u8>(t.at(o));
-    if (kind == 0) {
-      t.fbytes(HF_OPT_EOL, o, 1);
-      break;
-    }
-    if (kind == 1) {
-      const n = t.open(HF_OPT_NOP, o, 1);
+    if (kind == 0 || kind == 1) {
+      const n = t.open(kind == 0 ? HF_OPT_EOL : HF_OPT_NOP, o, 1);
+      const m = t.beginNote();
+      t.pool.str(kind == 0 ? "TCP Option - End of Option List (EOL)" : "TCP Option - No-Operation (NOP)");
+      t.endLabel(n, m);
       t.f8(HF_OPTION_KIND, o);
       t.close(n);
+      if (kind == 0) break;
       o++;
       continue;
     }

@@ -1,7 +1,8 @@
 // The User Datagram Protocol: ports, length, the stream index, and the
 // hand-over of the payload.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { CHECKSUM_STATUS } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo, frame } from "../core/pinfo";
 import { net } from "../core/net";
@@ -18,6 +19,7 @@ const HF_CHECKSUM_STATUS = field("udp.checksum.status", "Checksum Status", FT.UI
 export const HF_STREAM = field("udp.stream", "Stream index", FT.UINT32, BASE.DEC, "A number for the conversation (pair of addresses and ports) this datagram belongs to, counted from 0 in order of appearance.");
 const HF_PAYLOAD = field("udp.payload", "Payload", FT.BYTES, BASE.NONE, "The data the datagram carries.");
 export const COL_UDP = columnProtocol("UDP", HF_UDP);
+valueStrings(HF_CHECKSUM_STATUS, CHECKSUM_STATUS);
 
 export function dissectUdp(off: i32, end: i32): void {
   const prev = t.enter(end);

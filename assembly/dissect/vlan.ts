@@ -1,6 +1,7 @@
 // IEEE 802.1Q VLAN tags and 802.1ad service tags (QinQ).
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { ETHERTYPES } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { dissectEthertype } from "./ethertype";
@@ -19,6 +20,10 @@ const HF_QINQ_PRIORITY = field("ieee8021ad.priority", "Priority", FT.UINT16, BAS
 const HF_QINQ_DEI = field("ieee8021ad.dei", "DEI", FT.UINT16, BASE.DEC, "Drop eligible indicator in the provider network.", 0x1000);
 const HF_QINQ_ID = field("ieee8021ad.id", "ID", FT.UINT16, BASE.DEC, "The provider's service VLAN number.", 0x0fff);
 const HF_QINQ_ETYPE = field("ieee8021ah.etype", "Type", FT.UINT16, BASE.HEX, "The EtherType of the payload inside the service tag.");
+valueStrings(HF_VLAN_ETYPE, ETHERTYPES);
+valueStrings(HF_QINQ_ETYPE, ETHERTYPES);
+valueStrings(HF_VLAN_DEI, "1:Eligible|0:Ineligible");
+valueStrings(HF_VLAN_PRIORITY, "0:Best Effort (default)|1:Background|2:Excellent Effort|3:Critical Applications|4:Video, < 100ms latency and jitter|5:Voice, < 10ms latency and jitter|6:Internetwork Control|7:Network Control");
 
 /** An 802.1Q tag at off; returns the bytes the tag and its payload use, or -1. */
 export function dissectVlan(off: i32, end: i32): i32 {

@@ -1,6 +1,7 @@
 // Virtual eXtensible LAN: Ethernet frames tunnelled over UDP (port 4789).
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, valueStrings, FT, BASE } from "../core/registry";
+import { SET_NOT_SET } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { dissectEthernet } from "./ethernet";
@@ -11,6 +12,7 @@ const HF_FLAG_I = field("vxlan.flag_i", "VXLAN Network ID (VNI)", FT.BOOLEAN, BA
 const HF_VNI = field("vxlan.vni", "VXLAN Network Identifier (VNI)", FT.UINT24, BASE.DEC, "Which virtual network the frame belongs to.");
 const HF_RESERVED = field("vxlan.reserved8", "Reserved", FT.UINT8, BASE.DEC, "Reserved; zero.");
 const COL_VXLAN = columnProtocol("VXLAN", HF_VXLAN);
+valueStrings(HF_FLAG_I, SET_NOT_SET);
 
 export function dissectVxlan(off: i32, end: i32): void {
   pinfo.colProto = COL_VXLAN;

@@ -42,6 +42,8 @@ export interface FieldInfo {
   mask: bigint;
   /** One plain-English sentence saying what the field means. */
   blurb: string;
+  /** Names of values ("IPv4" for eth.type 0x0800), when the field has them. */
+  values?: Map<bigint, string>;
 }
 
 export interface ColumnProtocol {
@@ -87,6 +89,15 @@ export class Registry {
         });
       } else if (parts[0] === 'P') {
         protos.push({ id: protos.length, name: parts[1]!, field: Number(parts[2]) });
+      } else if (parts[0] === 'V') {
+        const f = fields[Number(parts[1])];
+        if (!f) continue;
+        f.values ??= new Map();
+        for (const entry of (parts[2] ?? '').split('|')) {
+          const colon = entry.indexOf(':');
+          if (colon <= 0) continue;
+          f.values.set(BigInt(entry.slice(0, colon)), entry.slice(colon + 1));
+        }
       }
     }
     this.fields = fields;

@@ -9,6 +9,7 @@ export const NODE_WORDS = 8;
 const FLAG_HIDDEN = 1;
 const FLAG_GENERATED = 2;
 const FLAG_POOLVALUE = 4;
+const FLAG_LABEL = 8;
 /** Source id of nodes whose data source could not be recorded. */
 const LOST_SOURCE = 0x7f;
 
@@ -110,6 +111,9 @@ export class RawNodes {
   hasPoolValue(i: number): boolean {
     return (this.flags(i) & FLAG_POOLVALUE) !== 0;
   }
+  isLabel(i: number): boolean {
+    return (this.flags(i) & FLAG_LABEL) !== 0;
+  }
 }
 
 /** Bytes of a node's data source, for byte-valued fields. */
@@ -180,6 +184,35 @@ export function displayValue(field: FieldInfo, value: FieldValue): string {
   }
 }
 
+/** "IPv4 (0x0800)", "Set", "TCP (6)": a value with its name, when the field names its values. */
+function namedValue(field: FieldInfo, value: FieldValue, display: string): string {
+  const key = typeof value === 'bigint' ? value : typeof value === 'number' ? BigInt(value) : null;
+  const name = key !== null ? field.values?.get(key) : undefined;
+  if (field.type === FieldType.BOOLEAN) return name ?? (value === 1n ? 'True' : 'False');
+  return name !== undefined ? `${name} (${display})` : display;
+}
+
+/** ".... ..1. ": where a bit field's value sits in its bytes, as Wireshark shows it. */
+function bitPattern(field: FieldInfo, value: FieldValue, bytes: number): string {
+  if (!field.mask || bytes < 1 || bytes > 4 || (typeof value !== 'bigint' && typeof value !== 'number')) return '';
+  const mask = field.mask;
+  let shift = 0n;
+  while (((mask >> shift) & 1n) === 0n && shift < 64n) shift++;
+  const raw = (BigInt(value) << shift) & mask;
+  let out = '';
+  for (let bit = bytes * 8 - 1; bit >= 0; bit--) {
+    const b = BigInt(bit);
+    out += (mask >> b) & 1n ? ((raw >> b) & 1n ? '1' : '0') : '.';
+    if (bit % 4 === 0 && bit > 0) out += ' ';
+  }
+  return `${out} = `;
+}
+
+function labelFor(field: FieldInfo, value: FieldValue, display: string, note: string | null, bytes: number): string {
+  if (field.type === FieldType.PROTOCOL || field.type === FieldType.NONE) return note ?? field.name;
+  return `${bitPattern(field, value, bytes)}${field.name}: ${note ?? namedValue(field, value, display)}`;
+}
+
 /** Builds the labelled tree of the nodes in `raw`. */
 export function buildDetail(registry: Registry, raw: RawNodes, sources: DataSource[], info: string, protocol: string): PacketDetail {
   const nodes: DetailNode[] = [];
@@ -191,9 +224,7 @@ export function buildDetail(registry: Registry, raw: RawNodes, sources: DataSour
     const display = displayValue(field, value);
     const noteBytes = raw.hasPoolValue(i) || field.type === FieldType.ABSOLUTE_TIME || field.type === FieldType.RELATIVE_TIME ? null : raw.poolBytes(i);
     const note = noteBytes ? utf8.decode(noteBytes) : null;
-    let label: string;
-    if (field.type === FieldType.PROTOCOL || field.type === FieldType.NONE) label = note ?? field.name;
-    else label = `${field.name}: ${note ?? display}`;
+    const label = raw.isLabel(i) && note !== null ? note : labelFor(field, value, display, note, raw.length(i));
     const node: DetailNode = {
       index: i,
       field,

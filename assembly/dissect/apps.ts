@@ -15,7 +15,6 @@ import { dissectTls, looksLikeTls } from "./tls";
 import { dissectQuic, looksLikeQuic } from "./quic";
 
 export function dissectUdpPayload(off: i32, end: i32, sport: u32, dport: u32): void {
-  if (pinfo.inError) return;
   const low = sport < dport ? sport : dport;
   const high = sport < dport ? dport : sport;
   if (udpByPort(low, off, end)) return;

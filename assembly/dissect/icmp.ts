@@ -7,6 +7,9 @@ import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { dissectIpv4 } from "./ipv4";
 import { dissectData } from "./data";
+import { Text } from "../core/text";
+
+const savedInfo = new Text(4096);
 
 const HF_ICMP = protocol("icmp", "Internet Control Message Protocol", "ICMP carries ping (echo) and the error reports routers and hosts send back: unreachable, time exceeded, redirect ...");
 export const HF_TYPE = field("icmp.type", "Type", FT.UINT8, BASE.DEC, "The kind of message: 8 echo request (ping), 0 echo reply, 3 destination unreachable, 11 time exceeded, 5 redirect.");
@@ -100,9 +103,14 @@ function quoted(off: i32, end: i32): void {
   if (off >= end || !t.has(off, 1)) return;
   const wasInError = pinfo.inError;
   const wasStopped = t.stopped;
+  const column = pinfo.colProto;
+  if (t.detail) savedInfo.copyFrom(t.info);
   pinfo.inError = true;
   dissectIpv4(off, end);
+  // The quoted packet's protocols leave this packet's Protocol and Info columns as they were.
   pinfo.inError = wasInError;
+  pinfo.colProto = column;
+  if (t.detail) t.info.copyFrom(savedInfo);
   t.setStopped(wasStopped);
 }
 

@@ -7,6 +7,9 @@ import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { dissectIpv6 } from "./ipv6";
 import { dissectData } from "./data";
+import { Text } from "../core/text";
+
+const savedInfo = new Text(4096);
 
 const HF_ICMPV6 = protocol("icmpv6", "Internet Control Message Protocol v6", "ICMPv6: ping, error reports, and the neighbour and router discovery that IPv6 needs to work at all.");
 export const HF_TYPE = field("icmpv6.type", "Type", FT.UINT8, BASE.DEC, "The kind of message: 128 echo request, 129 echo reply, 135 neighbour solicitation, 136 neighbour advertisement, 134 router advertisement, 1 unreachable ...");
@@ -146,9 +149,14 @@ function quoted(off: i32, end: i32): void {
   if (off >= end || !t.has(off, 1)) return;
   const wasInError = pinfo.inError;
   const wasStopped = t.stopped;
+  const column = pinfo.colProto;
+  if (t.detail) savedInfo.copyFrom(t.info);
   pinfo.inError = true;
   dissectIpv6(off, end);
+  // The quoted packet's protocols leave this packet's Protocol and Info columns as they were.
   pinfo.inError = wasInError;
+  pinfo.colProto = column;
+  if (t.detail) t.info.copyFrom(savedInfo);
   t.setStopped(wasStopped);
 }
 

@@ -6,7 +6,7 @@ import { SET_NOT_SET, CHECKSUM_STATUS } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo, frame } from "../core/pinfo";
 import { net } from "../core/net";
-import { tcpStream, tcpBases, baseFwd, baseRev, lookupStream, lastDir } from "../summary/flows";
+import { tcpStream, tcpBases, baseFwd, baseRev, lookupStream, lastDir, tcpDataSeen } from "../summary/flows";
 import * as reasm from "./tcpreasm";
 import { wantOffset, wantLength, resetDesegment } from "./desegment";
 import { dissectTcpPayload } from "./apps";
@@ -154,6 +154,8 @@ function payload(off: i32, end: i32, sport: u32, dport: u32, stream: i32, flags:
   const key = stream * 2 + lastDir;
   const dataSeq = (flags & TH_SYN) != 0 ? seq + 1 : seq;
   const nextSeq = dataSeq + <u32>len;
+  // Data already seen (a retransmission) is not handed to the application again.
+  if (tcpDataSeen(dataSeq, nextSeq)) return;
   const p = reasm.pendingFor(key);
   if (p == null) {
     dissectAndKeep(off, end, sport, dport, key, nextSeq);

@@ -17,7 +17,9 @@ const E_ADDR_B = 24; // 16 bytes
 const E_STREAM = 40; // i32
 const E_BASE0 = 44; // u32: base sequence number, A to B
 const E_BASE1 = 48; // u32: B to A
-const E_FLAGS = 52; // u32: bit 0 base0 set, bit 1 base1 set
+const E_FLAGS = 52; // u32: bit 0 base0 set, bit 1 base1 set, bit 2 next0 set, bit 3 next1 set
+const E_NEXT0 = 56; // u32: highest sequence number expected next, A to B
+const E_NEXT1 = 60; // u32: B to A
 const KEY_BYTES = 40;
 
 const TH_SYN: u32 = 0x02;
@@ -150,6 +152,7 @@ export function tcpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: 
     store<i32>(e + E_STREAM, tcpStreams++);
     f = 0;
   }
+  lastEntry = e;
   if (analyze) {
     if ((f & fwdBit) == 0) {
       store<u32>(e + fwdBase, (flags & TH_SYN) != 0 ? seq : seq - 1);
@@ -167,6 +170,29 @@ export function tcpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: 
 
 /** Direction of the segment last passed to tcpStream(): 0 or 1. */
 export let lastDir: i32 = 0;
+let lastEntry: usize = 0;
+
+/**
+ * Records the data of the segment last passed to tcpStream(), [seq, next),
+ * and says whether all of it was seen before (a retransmission, whose data
+ * is not handed to the application again, as tshark does).
+ */
+export function tcpDataSeen(seq: u32, next: u32): bool {
+  const e = lastEntry;
+  if (e == 0) return false;
+  const bit: u32 = lastDir == 0 ? 4 : 8;
+  const at = e + (lastDir == 0 ? E_NEXT0 : E_NEXT1);
+  const f = load<u32>(e + E_FLAGS);
+  if ((f & bit) == 0) {
+    store<u32>(at, next);
+    store<u32>(e + E_FLAGS, f | bit);
+    return false;
+  }
+  const high = load<u32>(at);
+  if (<i32>(next - high) <= 0) return true;
+  store<u32>(at, next);
+  return false;
+}
 
 /** The udp.stream of a datagram, creating the conversation when new. */
 export function udpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: u32): i32 {

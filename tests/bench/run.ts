@@ -60,3 +60,13 @@ console.log(row(['tshark -T fields (5 fields)', tshark.seconds.toFixed(3), pps(e
 console.log(row(['C loop to the ports', c.seconds.toFixed(3), pps(c.packets, c.seconds), mbs(c.seconds), 'n/a']));
 console.log(`packets: ${engine.packets}${engine.error ? ` (error: ${engine.error})` : ''}; index: ${engine.indexBytesPerPacket} bytes per packet (${mb(engine.indexBytesPerPacket * engine.packets)} for the file)`);
 console.log(`ratio: ${(tshark.seconds / engine.seconds).toFixed(1)}x tshark's packets/s (target >= 30x); ${(engine.seconds / c.seconds).toFixed(1)}x the C loop's time (target <= 5x)`);
+
+console.log('\n== Browser: the app decoding the same file in a Web Worker (headless chromium) ==');
+execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
+const { browserBench } = await import('./browser');
+const b = await browserBench(file);
+console.log(`decode in the worker: ${b.decodeSeconds.toFixed(2)} s, ${pps(b.packets, b.decodeSeconds)} packets/s (${(b.decodeSeconds / engine.seconds).toFixed(2)}x the Node time; target <= 1.5x)`);
+console.log(`rows on screen ${b.firstRowsMs.toFixed(0)} ms after the drop (target < 300 ms)`);
+console.log(`longest main-thread task while decoding: ${b.longestTaskMs.toFixed(0)} ms (${b.longTasks} tasks over 50 ms; target: none over 50 ms)`);
+console.log(`JS heap after decoding: page ${mb(b.pageHeapBytes)}, worker ${mb(b.workerHeapBytes)}`);
+console.log(`saving the session took ${b.saveSeconds.toFixed(1)} s more; reopening it: ${b.reopenMs} ms (target < 1000 ms)`);

@@ -27,6 +27,9 @@ export class CaptureService {
   private index: CaptureIndex | null = null;
   private addresses: AddressText | null = null;
   private cancelRequested = false;
+  /** Time spent reading the File and in the engine during the last decode. */
+  private readMs = 0;
+  private decodeMs = 0;
   private order: Uint32Array | null = null;
   private infoCache: string[] | null = null;
 
@@ -60,11 +63,18 @@ export class CaptureService {
     const started = performance.now();
     let lastReport = 0;
     let position = 0;
+    this.readMs = 0;
+    this.decodeMs = 0;
     while (position < blob.size && !this.cancelRequested) {
       const end = Math.min(position + SLICE, blob.size);
+      const t0 = performance.now();
       const chunk = new Uint8Array(await blob.slice(position, end).arrayBuffer());
+      const t1 = performance.now();
       position = end;
-      if (!engine.push(chunk)) break;
+      const ok = engine.push(chunk);
+      this.readMs += t1 - t0;
+      this.decodeMs += performance.now() - t1;
+      if (!ok) break;
       const now = performance.now();
       if (onProgress && now - lastReport >= PROGRESS_INTERVAL_MS) {
         lastReport = now;
@@ -131,6 +141,8 @@ export class CaptureService {
       timeDigits: this.timeDigits(),
       error: index.error,
       cancelled: this.cancelRequested,
+      readMs: this.readMs,
+      decodeMs: this.decodeMs,
     };
   }
 

@@ -25,6 +25,9 @@ export interface CaptureMeta {
   timeDigits: number;
   error: CaptureError | null;
   cancelled: boolean;
+  /** Milliseconds spent reading the file, and in the engine, during decoding. */
+  readMs: number;
+  decodeMs: number;
 }
 
 export interface Row {

@@ -16,7 +16,7 @@ const config = {
         'default-src': ['self'],
         'script-src': ['self', 'wasm-unsafe-eval'],
         'worker-src': ['self'],
-        'connect-src': ['self', 'ws://127.0.0.1:*', 'ws://[::1]:*', 'ws://localhost:*'],
+        'connect-src': ['self', 'ws://127.0.0.1:*', 'ws://localhost:*'],
         'img-src': ['self', 'data:', 'blob:'],
         'style-src': ['self', 'unsafe-inline'],
         'font-src': ['self'],

@@ -76,7 +76,7 @@ async function workerHeap(browser: Browser): Promise<number | null> {
   }
 }
 
-export async function browserBench(file: string, port = 4317): Promise<BrowserBench> {
+export async function browserBench(file: string, port = 20000 + Math.floor(Math.random() * 20000)): Promise<BrowserBench> {
   const server = await startServer(port);
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'] });
   try {
@@ -86,7 +86,7 @@ export async function browserBench(file: string, port = 4317): Promise<BrowserBe
     await page.getByTestId('file-input').setInputFiles(file);
     await page.waitForFunction(() => (window as unknown as Record<string, unknown>).__decodedAt !== undefined, null, { timeout: 600_000 });
     const t = await page.evaluate(() => {
-      const w = window as unknown as Record<string, number> & { __longTasks: { start: number; duration: number }[] };
+      const w = window as unknown as { __dropAt: number; __firstRowsAt: number; __decodedAt: number; __longTasks: { start: number; duration: number }[] };
       const during = w.__longTasks.filter((l) => l.start >= w.__dropAt && l.start <= w.__decodedAt);
       return {
         drop: w.__dropAt,

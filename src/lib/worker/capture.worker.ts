@@ -4,8 +4,16 @@
 
 import * as Comlink from 'comlink';
 import { CaptureService } from './service';
+import { workerSlices } from './slices';
 
 const service = new CaptureService();
+
+// A second worker reads the File ahead while this one decodes.
+let reader: Worker | null = null;
+service.sliceSource = (blob, firstSize, size) => {
+  reader ??= new Worker(new URL('./reader.worker.ts', import.meta.url), { type: 'module', name: 'packetlens-reader' });
+  return workerSlices(reader, blob, firstSize, size);
+};
 
 const api = {
   async init(wasmUrl: string): Promise<void> {

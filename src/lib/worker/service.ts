@@ -13,9 +13,11 @@ import { absolute, seconds } from './timefmt';
 import type { CaptureMeta, PacketView, Progress, Row, RowRequest, SortColumn, TreeNode } from './types';
 import { restoreIndex, storeIndex, type StoredIndex } from './storage';
 import { sortOrder } from './sort';
+import { directSlices, type SliceSource } from './slices';
 
-/** Bytes read from the File per slice while decoding. */
-export const SLICE = 8 << 20;
+/** Bytes read from the File per slice while decoding (the first slice is smaller). */
+export const SLICE = 16 << 20;
+const FIRST_SLICE = 1 << 20;
 /** At most this many bytes are read at once to show a window of rows. */
 const WINDOW_READ_LIMIT = 4 << 20;
 const PROGRESS_INTERVAL_MS = 100;
@@ -32,6 +34,12 @@ export class CaptureService {
   private decodeMs = 0;
   private order: Uint32Array | null = null;
   private infoCache: string[] | null = null;
+
+  /**
+   * How the File is read: directly by default; the browser worker installs a
+   * reader worker so reading and decoding overlap.
+   */
+  sliceSource: (blob: Blob, firstSize: number, size: number) => SliceSource = directSlices;
 
   /** Loads the engine from its compiled module or bytes. */
   async init(wasm: WebAssembly.Module | BufferSource): Promise<void> {
@@ -65,21 +73,27 @@ export class CaptureService {
     let position = 0;
     this.readMs = 0;
     this.decodeMs = 0;
-    while (position < blob.size && !this.cancelRequested) {
-      const end = Math.min(position + SLICE, blob.size);
-      const t0 = performance.now();
-      const chunk = new Uint8Array(await blob.slice(position, end).arrayBuffer());
-      const t1 = performance.now();
-      position = end;
-      const ok = engine.push(chunk);
-      this.readMs += t1 - t0;
-      this.decodeMs += performance.now() - t1;
-      if (!ok) break;
-      const now = performance.now();
-      if (onProgress && now - lastReport >= PROGRESS_INTERVAL_MS) {
-        lastReport = now;
-        onProgress(this.progress(position, started));
+    // The first slice is small, so the first rows are on screen at once.
+    const slices = this.sliceSource(blob, FIRST_SLICE, SLICE);
+    try {
+      while (!this.cancelRequested) {
+        const t0 = performance.now();
+        const bytes = await slices.next();
+        const t1 = performance.now();
+        if (!bytes) break;
+        position += bytes.length;
+        const ok = engine.push(bytes);
+        this.readMs += t1 - t0;
+        this.decodeMs += performance.now() - t1;
+        if (!ok) break;
+        const now = performance.now();
+        if (onProgress && now - lastReport >= PROGRESS_INTERVAL_MS) {
+          lastReport = now;
+          onProgress(this.progress(position, started));
+        }
       }
+    } finally {
+      slices.close();
     }
     if (!this.cancelRequested) engine.end();
     onProgress?.(this.progress(position, started));

@@ -10,6 +10,8 @@ import { resetFlows, flowBytes, flowEntries, reserveFlows, loadFlows, tcpStreams
 import { resetIntern } from "./summary/intern";
 import { resetReassembly } from "./dissect/ipreasm";
 import { resetTcpReassembly } from "./dissect/tcpreasm";
+import { resetHttp } from "./dissect/http";
+import { resetSsh } from "./dissect/ssh";
 import { serialiseRegistry } from "./core/registry";
 import * as t from "./core/tree";
 import { pinfo, frame } from "./core/pinfo";
@@ -24,6 +26,8 @@ export function reset(): void {
   resetIntern();
   resetReassembly();
   resetTcpReassembly();
+  resetHttp();
+  resetSsh();
   ev.reset();
 }
 

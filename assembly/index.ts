@@ -9,9 +9,13 @@ import { resetPass, setTreePerPacket, packetCount } from "./summary/pass";
 import { resetFlows, flowBytes, flowEntries, reserveFlows, loadFlows, tcpStreams, udpStreams } from "./summary/flows";
 import { resetIntern } from "./summary/intern";
 import { resetReassembly } from "./dissect/ipreasm";
-import { resetTcpReassembly } from "./dissect/tcpreasm";
+import { resetTcpReassembly, injectBuffer, clearInjected } from "./dissect/tcpreasm";
 import { resetHttp } from "./dissect/http";
 import { resetSsh } from "./dissect/ssh";
+import { resetTlsSessions } from "./dissect/tls_session";
+import { resetHandshakeReassembly } from "./dissect/tls_handshake";
+import { resetQuicConnections } from "./dissect/quic_conn";
+import { resetQuicCrypto } from "./dissect/quic_frames";
 import { serialiseRegistry } from "./core/registry";
 import * as t from "./core/tree";
 import { pinfo, frame } from "./core/pinfo";
@@ -28,6 +32,10 @@ export function reset(): void {
   resetTcpReassembly();
   resetHttp();
   resetSsh();
+  resetTlsSessions();
+  resetHandshakeReassembly();
+  resetQuicConnections();
+  resetQuicCrypto();
   ev.reset();
 }
 
@@ -188,7 +196,18 @@ export function dissect(
   pinfo.reset();
   t.beginPacket(scratch, capLen, true);
   dissectFrame();
+  clearInjected();
   return t.nodeCount;
+}
+
+/**
+ * Before dissect(): a message or datagram the summary pass rebuilt in this
+ * packet (a REASSEMBLED event), which the host has rebuilt from the file.
+ * Returns where to write its `length` bytes; `tail` is how many bytes of this
+ * packet's own payload belong to it.
+ */
+export function inject(kind: u32, length: i32, tail: i32): usize {
+  return injectBuffer(kind, length, tail);
 }
 
 export function nodesPtr(): usize {

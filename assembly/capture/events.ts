@@ -14,6 +14,8 @@ export const enum Ev {
   BIGLEN = 7,         // a: packet index; payload: u32 capLen, u32 origLen
   PACKET_FLAGS = 8,   // a: packet index; b: epb_flags word
   DROPS = 9,          // a: packet index; payload: u64 drop count (epb_dropcount)
+  REASSEMBLED = 10,   // a: packet index; b: kind (1 TCP message, 2 IPv4, 3 IPv6 datagram);
+                      // payload: u32 length, u32 tail, u32 count, count x (u32 packet, i32 offset, i32 length, i32 at)
 }
 
 // Options inside SECTION, INTERFACE and IFSTATS payloads are re-encoded in

@@ -92,10 +92,17 @@ function tcpByPort(port: u32, off: i32, end: i32): bool {
       if (!looksLikeSsh(off, end)) return false;
       dissectSsh(off, end);
       return true;
+    // tshark's TLS ports.
+    case 261:
+    case 271:
+    case 324:
     case 443:
+    case 448:
     case 465:
     case 563:
+    case 614:
     case 636:
+    case 802:
     case 853:
     case 989:
     case 990:
@@ -103,9 +110,35 @@ function tcpByPort(port: u32, off: i32, end: i32): bool {
     case 993:
     case 994:
     case 995:
+    case 1300:
+    case 1311:
+    case 2221:
+    case 2252:
+    case 2376:
+    case 2443:
+    case 3249:
+    case 3250:
+    case 3251:
+    case 3252:
+    case 3269:
+    case 3389:
+    case 3496:
+    case 3713:
     case 4433:
+    case 4443:
     case 5061:
+    case 5349:
+    case 5671:
+    case 5684:
+    case 5868:
+    case 5986:
     case 8443:
+    case 8883:
+    case 8991:
+    case 9443:
+    case 11207:
+    case 19999:
+    case 27017:
       if (!looksLikeTls(off, end)) return false;
       dissectTls(off, end);
       return true;

@@ -30,11 +30,14 @@ export function dissectFrame(): void {
   const caplen = frame.capLen;
   if (t.detail) frameTree(caplen);
   t.rootParent();
+  // Layers end where the packet did on the wire (its reported length); reads
+  // stop at the captured length, as Wireshark's do.
+  const end = frame.origLen > caplen ? frame.origLen : caplen;
   if (frame.linkType == -2) {
-    dissectData(0, caplen);
+    dissectData(0, end);
     return;
   }
-  dissectLink(frame.linkType, 0, caplen);
+  dissectLink(frame.linkType, 0, end);
 }
 
 function frameTree(caplen: i32): void {

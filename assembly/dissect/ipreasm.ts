@@ -4,6 +4,8 @@
 // completed it. Memory is bounded: at most MAX_PENDING datagrams of at most
 // MAX_DATAGRAM bytes wait; the oldest is dropped when room is needed.
 
+import { Parts } from "./tcpreasm";
+
 const MAX_PENDING = 64;
 const MAX_DATAGRAM: i32 = 65535 + 8;
 const MAX_HOLES = 64;
@@ -19,6 +21,9 @@ class Pending {
   used: bool = false;
   age: u32 = 0;
   fragments: i32 = 0;
+  /** Where each fragment is in the capture, and where it goes in the datagram. */
+  parts: Parts = new Parts();
+  at: StaticArray<i32> = new StaticArray<i32>(256);
 }
 
 const KEY = 40;
@@ -36,6 +41,9 @@ let clock: u32 = 0;
 export let reassembledPtr: usize = 0;
 export let reassembledLen: i32 = 0;
 export let reassembledFragments: i32 = 0;
+/** Where the fragments of the datagram last completed are in the capture. */
+export let reassembledParts: Parts = new Parts();
+export let reassembledAt: StaticArray<i32> = new StaticArray<i32>(256);
 
 export function resetReassembly(): void {
   for (let i = 0; i < MAX_PENDING; i++) unchecked(pending[i]).used = false;
@@ -66,6 +74,7 @@ function slotFor(): Pending {
   p.rangeCount = 0;
   p.total = -1;
   p.fragments = 0;
+  p.parts.clear();
   return p;
 }
 
@@ -108,11 +117,14 @@ function addRange(p: Pending, start: i32, end: i32): void {
  * datagram; `last` when it is the final fragment. Returns true when the
  * datagram is now complete (see reassembledPtr/Len).
  */
-export function addFragment(alen: i32, proto: u32, id: u32, src: usize, dst: usize, offset: i32, data: usize, len: i32, last: bool): bool {
+export function addFragment(alen: i32, proto: u32, id: u32, src: usize, dst: usize, offset: i32, data: usize, len: i32, last: bool, packet: u32, frameOffset: i32): bool {
   makeKey(alen, proto, id, src, dst);
   const p = slotFor();
   p.age = ++clock;
   p.fragments++;
+  const k = p.parts.count;
+  p.parts.add(packet, frameOffset, len);
+  if (p.parts.count > k && k < 256) unchecked((p.at[k] = offset));
   if (offset < 0 || offset >= MAX_DATAGRAM) return false;
   let n = len;
   if (offset + n > MAX_DATAGRAM) n = MAX_DATAGRAM - offset;
@@ -126,6 +138,8 @@ export function addFragment(alen: i32, proto: u32, id: u32, src: usize, dst: usi
   reassembledPtr = p.data;
   reassembledLen = p.total;
   reassembledFragments = p.fragments;
+  reassembledParts.copyFrom(p.parts);
+  for (let i = 0; i < p.parts.count; i++) unchecked((reassembledAt[i] = p.at[i]));
   p.used = false;
   return true;
 }

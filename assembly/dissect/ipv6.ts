@@ -7,7 +7,8 @@ import * as t from "../core/tree";
 import { pinfo, frame, AddrKind } from "../core/pinfo";
 import { net } from "../core/net";
 import { dissectIpPayload } from "./ip";
-import { addFragment, reassembledPtr, reassembledLen, reassembledFragments } from "./ipreasm";
+import { addFragment, reassembledPtr, reassembledLen, reassembledFragments, reassembledParts, reassembledAt } from "./ipreasm";
+import { announce, takeInjected, takenLength, KIND_IPV6 } from "./tcpreasm";
 import { dissectData } from "./data";
 import { HF_VERSION as HF_IP_VERSION } from "./ipv4";
 
@@ -184,18 +185,16 @@ function fragment(off: i32, end: i32, nxt: u32, id: u32, fragOffset: i32, last: 
   const whole = t.has(off, end - off);
   if (!pinfo.inError) pinfo.fragmented = true;
   if (frame.track && whole && !pinfo.inError) {
-    if (addFragment(16, nxt, id, net.src, net.dst, fragOffset, t.at(off), end - off, last)) {
-      t.fgen(HF_FRAGMENT_COUNT, off, 0, <u64>reassembledFragments);
-      t.fgen(HF_REASSEMBLED_LEN, off, 0, <u64>reassembledLen);
-      const src = net.src;
-      const dst = net.dst;
-      const saved = t.enterSource(reassembledPtr, reassembledLen, HF_REASSEMBLED);
-      net.src = src;
-      net.dst = dst;
-      net.fragment = false;
-      net.payloadLen = reassembledLen;
-      dissectIpPayload(nxt, 0, reassembledLen);
-      t.leaveSource(saved);
+    if (addFragment(16, nxt, id, net.src, net.dst, fragOffset, t.at(off), end - off, last, frame.number - 1, t.source == 0 ? off : -1)) {
+      announce(KIND_IPV6, frame.number - 1, reassembledLen, end - off, reassembledParts, reassembledAt);
+      reassembled(nxt, off, reassembledPtr, reassembledLen, reassembledFragments);
+      return;
+    }
+  } else if (!frame.track && !pinfo.inError) {
+    // The detail pass of one packet: the host may have rebuilt the datagram this fragment completed.
+    const datagram = takeInjected(KIND_IPV6);
+    if (datagram != 0) {
+      reassembled(nxt, off, datagram, takenLength, 0);
       return;
     }
   }
@@ -272,4 +271,20 @@ function routing(o: i32): i32 {
   }
   t.close(node);
   return o + size;
+}
+
+/** Dissects a datagram rebuilt from its fragments, as a data source of its own. */
+function reassembled(proto: u32, off: i32, datagram: usize, length: i32, fragments: i32): void {
+  if (fragments > 0) t.fgen(HF_FRAGMENT_COUNT, off, 0, <u64>fragments);
+  t.fgen(HF_REASSEMBLED_LEN, off, 0, <u64>length);
+  // Keep the addresses: the reassembled payload is a new data source.
+  const src = net.src;
+  const dst = net.dst;
+  const saved = t.enterSource(datagram, length, HF_REASSEMBLED);
+  net.src = src;
+  net.dst = dst;
+  net.fragment = false;
+  net.payloadLen = length;
+  dissectIpPayload(proto, 0, length);
+  t.leaveSource(saved);
 }

@@ -147,25 +147,31 @@ export function dissectTcp(off: i32, end: i32): void {
 function payload(off: i32, end: i32, sport: u32, dport: u32, stream: i32, flags: u32, seq: u32): void {
   const len = end - off;
   const whole = t.has(off, len);
-  if (!frame.track || stream < 0 || !whole || net.fragment) {
+  if (!frame.track) {
+    payloadOnDemand(off, end, sport, dport);
+    return;
+  }
+  if (stream < 0 || !whole || net.fragment) {
     dissectTcpPayload(off, end, sport, dport);
     return;
   }
   const key = stream * 2 + lastDir;
   const dataSeq = (flags & TH_SYN) != 0 ? seq + 1 : seq;
   const nextSeq = dataSeq + <u32>len;
+  const packet = frame.number - 1;
   // Data already seen (a retransmission) is not handed to the application again.
-  if (tcpDataSeen(dataSeq, nextSeq)) return;
+  if (tcpDataSeen(dataSeq, nextSeq)) {
+    reasm.announceState(packet, reasm.KIND_SEEN, 0);
+    return;
+  }
+  const frameOffset = t.source == 0 ? off : -1;
   const p = reasm.pendingFor(key);
   if (p == null) {
     dissectAndKeep(off, end, sport, dport, key, nextSeq);
     return;
   }
   const gap = <i32>(dataSeq - p.nextSeq);
-  if (gap < 0) {
-    // Data already seen (a retransmission): not dissected again.
-    return;
-  }
+  if (gap < 0) return;
   if (gap > 0) {
     // A hole in the stream: the waiting message cannot complete.
     reasm.drop(p);
@@ -173,7 +179,7 @@ function payload(off: i32, end: i32, sport: u32, dport: u32, stream: i32, flags:
     return;
   }
   const before = p.len;
-  if (!reasm.append(p, t.at(off), len, nextSeq)) {
+  if (!reasm.append(p, t.at(off), len, nextSeq, packet, frameOffset)) {
     dissectAndKeep(off, end, sport, dport, key, nextSeq);
     return;
   }
@@ -184,29 +190,96 @@ function payload(off: i32, end: i32, sport: u32, dport: u32, stream: i32, flags:
   // Complete (or of unknown length: try again with what has arrived).
   const messageLen = p.want == reasm.UNKNOWN_LENGTH ? p.len : p.want;
   const segments = p.segments;
+  done.copyFrom(p.parts);
   const copy = reasm.deliver(p.buf, messageLen);
   reasm.drop(p);
   if (copy == 0) {
     dissectTcpPayload(off, end, sport, dport);
     return;
   }
-  t.fgen(HF_SEGMENT_COUNT, off, 0, <u64>segments);
-  t.fgen(HF_REASSEMBLED_LENGTH, off, 0, <u64>messageLen);
-  const saved = t.enterSource(copy, messageLen, HF_REASSEMBLED_DATA);
-  resetDesegment();
-  dissectTcpPayload(0, messageLen, sport, dport);
-  const wantOff = wantOffset;
-  const wantLen = wantLength;
-  t.leaveSource(saved);
+  // This segment's bytes that belong to the message; the rest begins the next.
+  const used = messageLen - before;
+  trimParts(done, messageLen);
+  if (t.detail) savedInfo.copyFrom(t.info);
+  const wantOff = deliverMessage(copy, messageLen, segments, off, sport, dport);
+  if (wantOff == 0) {
+    // Still nothing complete: shown as TCP, as tshark does.
+    pinfo.colProto = COL_TCP;
+    if (t.detail) t.info.copyFrom(savedInfo);
+  } else reasm.announce(reasm.KIND_TCP, packet, messageLen, used, done, null);
   if (wantOff >= 0) {
-    // The message is still incomplete: keep waiting from where it starts.
-    reasm.begin(key, copy + <usize>wantOff, messageLen - wantOff, wantLen, nextSeq);
+    // Part of the message is still incomplete: keep waiting from where it starts.
+    done.skip(wantOff);
+    reasm.begin(key, copy + <usize>wantOff, messageLen - wantOff, wantLength, nextSeq, done);
     if (before == 0) segmentOfMessage(off, len);
     return;
   }
-  // Bytes of this segment after the message begin the next one.
-  const used = messageLen - before;
   if (used < len) dissectAndKeep(off + used, end, sport, dport, key, nextSeq);
+}
+
+const done = new reasm.Parts();
+const first = new reasm.Parts();
+
+/** Keeps only the parts that make up the first `length` bytes. */
+function trimParts(parts: reasm.Parts, length: i32): void {
+  let sum = 0;
+  for (let i = 0; i < parts.count; i++) {
+    const l = unchecked(parts.length[i]);
+    if (sum + l >= length) {
+      unchecked((parts.length[i] = length - sum));
+      parts.count = i + 1;
+      return;
+    }
+    sum += l;
+  }
+}
+
+/**
+ * Dissects a whole message as a data source of its own; returns where the
+ * dissector asked for more (-1 when it took everything).
+ */
+function deliverMessage(message: usize, length: i32, segments: i32, off: i32, sport: u32, dport: u32): i32 {
+  t.fgen(HF_SEGMENT_COUNT, off, 0, <u64>segments);
+  t.fgen(HF_REASSEMBLED_LENGTH, off, 0, <u64>length);
+  const saved = t.enterSource(message, length, HF_REASSEMBLED_DATA);
+  resetDesegment();
+  dissectTcpPayload(0, length, sport, dport);
+  const wantOff = wantOffset;
+  t.leaveSource(saved);
+  return wantOff;
+}
+
+/**
+ * The detail pass of one packet: when the host rebuilt the message this
+ * segment completed (from the summary pass's REASSEMBLED event), it is shown
+ * as the summary pass showed it; the rest of the segment follows.
+ */
+function payloadOnDemand(off: i32, end: i32, sport: u32, dport: u32): void {
+  // The summary pass found this data was a retransmission, and did not dissect it.
+  if (reasm.takeInjected(reasm.KIND_SEEN) != 0) return;
+  const message = reasm.takeInjected(reasm.KIND_TCP);
+  if (message == 0) {
+    dissectShowingRest(off, end, sport, dport);
+    return;
+  }
+  const length = reasm.takenLength;
+  const used = reasm.takenTail;
+  deliverMessage(message, length, 0, off, sport, dport);
+  if (used < end - off) dissectShowingRest(off + used, end, sport, dport);
+}
+
+/** Dissects [off, end); what the dissector could not finish is shown as segment data. */
+function dissectShowingRest(off: i32, end: i32, sport: u32, dport: u32): void {
+  resetDesegment();
+  const column = pinfo.colProto;
+  if (t.detail) savedInfo.copyFrom(t.info);
+  dissectTcpPayload(off, end, sport, dport);
+  if (wantOffset < 0 || wantOffset >= end) return;
+  if (wantOffset == off) {
+    pinfo.colProto = column;
+    if (t.detail) t.info.copyFrom(savedInfo);
+  }
+  segmentOfMessage(wantOffset, end - wantOffset);
 }
 
 const savedInfo = new Text(4096);
@@ -214,16 +287,20 @@ const savedInfo = new Text(4096);
 /** Dissects [off, end) and starts waiting if the dissector asks for more. */
 function dissectAndKeep(off: i32, end: i32, sport: u32, dport: u32, key: i32, nextSeq: u32): void {
   resetDesegment();
+  const column = pinfo.colProto;
   if (t.detail) savedInfo.copyFrom(t.info);
   dissectTcpPayload(off, end, sport, dport);
   if (wantOffset < 0 || wantOffset >= end) return;
   const wantOff = wantOffset;
   if (wantOff == off) {
-    // Nothing complete in this segment: it is shown as TCP, as tshark does.
-    pinfo.colProto = COL_TCP;
+    // Nothing complete from here on: the columns stay as they were (TCP, or
+    // the message this segment completed before), as tshark shows them.
+    pinfo.colProto = column;
     if (t.detail) t.info.copyFrom(savedInfo);
   }
-  reasm.begin(key, t.at(wantOff), end - wantOff, wantLength, nextSeq);
+  first.clear();
+  first.add(frame.number - 1, t.source == 0 ? wantOff : -1, end - wantOff);
+  reasm.begin(key, t.at(wantOff), end - wantOff, wantLength, nextSeq, first);
   segmentOfMessage(wantOff, end - wantOff);
 }
 

@@ -12,6 +12,65 @@
 const SLOTS = 128;
 const MAX_MESSAGE: i32 = 4 << 20;
 export const UNKNOWN_LENGTH: i32 = -1;
+/** Segments remembered per message, so the message can be rebuilt from the file later. */
+const MAX_PARTS = 256;
+
+/**
+ * Where a message's bytes lie in the capture: (packet index, offset in the
+ * packet's data, length) per segment. The detail pass on a single packet
+ * gets the message rebuilt from these by the host (see index.ts inject).
+ */
+export class Parts {
+  packet: StaticArray<u32> = new StaticArray<u32>(MAX_PARTS);
+  offset: StaticArray<i32> = new StaticArray<i32>(MAX_PARTS);
+  length: StaticArray<i32> = new StaticArray<i32>(MAX_PARTS);
+  count: i32 = 0;
+  /** False when a segment could not be located in its frame (inside a reassembled datagram) or there were too many. */
+  ok: bool = true;
+
+  clear(): void {
+    this.count = 0;
+    this.ok = true;
+  }
+
+  add(packet: u32, offset: i32, length: i32): void {
+    if (offset < 0 || this.count >= MAX_PARTS) {
+      this.ok = false;
+      return;
+    }
+    const i = this.count++;
+    unchecked((this.packet[i] = packet));
+    unchecked((this.offset[i] = offset));
+    unchecked((this.length[i] = length));
+  }
+
+  copyFrom(o: Parts): void {
+    this.count = o.count;
+    this.ok = o.ok;
+    for (let i = 0; i < o.count; i++) {
+      unchecked((this.packet[i] = o.packet[i]));
+      unchecked((this.offset[i] = o.offset[i]));
+      unchecked((this.length[i] = o.length[i]));
+    }
+  }
+
+  /** Drops the first `bytes` bytes (they belonged to a message already shown). */
+  skip(bytes: i32): void {
+    let k = 0;
+    while (k < this.count && bytes >= unchecked(this.length[k])) {
+      bytes -= unchecked(this.length[k]);
+      k++;
+    }
+    let n = 0;
+    for (let i = k; i < this.count; i++) {
+      unchecked((this.packet[n] = this.packet[i]));
+      unchecked((this.offset[n] = this.offset[i] + (i == k ? bytes : 0)));
+      unchecked((this.length[n] = this.length[i] - (i == k ? bytes : 0)));
+      n++;
+    }
+    this.count = n;
+  }
+}
 
 class Pending {
   key: i32 = -1;
@@ -23,6 +82,7 @@ class Pending {
   nextSeq: u32 = 0;
   age: u32 = 0;
   segments: i32 = 0;
+  parts: Parts = new Parts();
 }
 
 const slots = new StaticArray<Pending>(SLOTS);
@@ -53,8 +113,11 @@ function reserve(p: Pending, n: i32): bool {
   return true;
 }
 
-/** Starts waiting for a message of `want` bytes whose first `n` bytes are at `data`. */
-export function begin(key: i32, data: usize, n: i32, want: i32, nextSeq: u32): void {
+/**
+ * Starts waiting for a message of `want` bytes whose first `n` bytes are at
+ * `data`; `parts` says where those bytes are in the capture.
+ */
+export function begin(key: i32, data: usize, n: i32, want: i32, nextSeq: u32, parts: Parts): void {
   let p = pendingFor(key);
   if (p == null) {
     let oldest = unchecked(slots[0]);
@@ -80,10 +143,11 @@ export function begin(key: i32, data: usize, n: i32, want: i32, nextSeq: u32): v
   p.nextSeq = nextSeq;
   p.age = ++clock;
   p.segments = 1;
+  p.parts.copyFrom(parts);
 }
 
 /** Appends an in-order segment; false when the message grew too large (it is dropped). */
-export function append(p: Pending, data: usize, n: i32, nextSeq: u32): bool {
+export function append(p: Pending, data: usize, n: i32, nextSeq: u32, packet: u32, frameOffset: i32): bool {
   if (!reserve(p, p.len + n)) {
     p.key = -1;
     return false;
@@ -93,6 +157,7 @@ export function append(p: Pending, data: usize, n: i32, nextSeq: u32): bool {
   p.nextSeq = nextSeq;
   p.age = ++clock;
   p.segments++;
+  p.parts.add(packet, frameOffset, n);
   return true;
 }
 
@@ -126,4 +191,88 @@ export function deliver(data: usize, n: i32): usize {
   memory.copy(at, data, <usize>n);
   deliveredLen = need;
   return at;
+}
+
+// ---- telling the host, and being told back ----------------------------------
+
+import * as ev from "../capture/events";
+
+export const KIND_TCP: u32 = 1;
+export const KIND_IPV4: u32 = 2;
+export const KIND_IPV6: u32 = 3;
+/** The packet's TCP payload was data already seen (a retransmission): it was not dissected. */
+export const KIND_SEEN: u32 = 4;
+
+
+/** Announces a fact about this packet that carries no bytes (KIND_SEEN). */
+export function announceState(packet: u32, kind: u32, value: u32): void {
+  const m = ev.begin(10, packet, kind, 12);
+  if (m < 0) return;
+  ev.put32(0);
+  ev.put32(value);
+  ev.put32(0);
+  ev.end(m);
+}
+
+/**
+ * Announces that packet `packet` completed a message of `length` bytes made
+ * of `parts` (each placed at `at[i]` in the message, or one after the other
+ * when `at` is null); `tail` is how many of this packet's own bytes it used.
+ */
+export function announce(kind: u32, packet: u32, length: i32, tail: i32, parts: Parts, at: StaticArray<i32> | null): void {
+  if (!parts.ok || parts.count == 0) return;
+  const m = ev.begin(10, packet, kind, 12 + parts.count * 16);
+  if (m < 0) return;
+  ev.put32(<u32>length);
+  ev.put32(<u32>tail);
+  ev.put32(<u32>parts.count);
+  let pos = 0;
+  for (let i = 0; i < parts.count; i++) {
+    ev.put32(unchecked(parts.packet[i]));
+    ev.put32(<u32>unchecked(parts.offset[i]));
+    ev.put32(<u32>unchecked(parts.length[i]));
+    ev.put32(<u32>(at != null ? unchecked(at[i]) : pos));
+    pos += unchecked(parts.length[i]);
+  }
+  ev.end(m);
+}
+
+// Messages rebuilt by the host for the detail pass of one packet (kind-indexed).
+const KINDS = 5;
+const injectedPtr = new StaticArray<usize>(KINDS);
+const injectedLen = new StaticArray<i32>(KINDS);
+const injectedTail = new StaticArray<i32>(KINDS);
+const injectedCap = new StaticArray<i32>(KINDS);
+
+/** Room for a rebuilt message of `kind`; the host writes it there. */
+export function injectBuffer(kind: u32, length: i32, tail: i32): usize {
+  const k = <i32>kind;
+  if (k < 1 || k >= KINDS || length < 0 || length > MAX_MESSAGE) return 0;
+  if (unchecked(injectedCap[k]) < length || unchecked(injectedPtr[k]) == 0) {
+    const old = unchecked(injectedPtr[k]);
+    const size: usize = length > 0 ? <usize>length : 1;
+    unchecked((injectedPtr[k] = old == 0 ? heap.alloc(size) : heap.realloc(old, size)));
+    unchecked((injectedCap[k] = length));
+  }
+  unchecked((injectedLen[k] = length));
+  unchecked((injectedTail[k] = tail));
+  return unchecked(injectedPtr[k]);
+}
+
+export function clearInjected(): void {
+  for (let k = 1; k < KINDS; k++) unchecked((injectedLen[k] = -1));
+}
+clearInjected();
+
+/** The rebuilt message of `kind` for this packet, taken once; 0 when none. */
+export let takenLength: i32 = 0;
+export let takenTail: i32 = 0;
+export function takeInjected(kind: u32): usize {
+  const k = <i32>kind;
+  const len = unchecked(injectedLen[k]);
+  if (len < 0) return 0;
+  unchecked((injectedLen[k] = -1));
+  takenLength = len;
+  takenTail = unchecked(injectedTail[k]);
+  return unchecked(injectedPtr[k]);
 }

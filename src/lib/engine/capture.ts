@@ -71,6 +71,17 @@ export interface CaptureError {
   packetsBefore: number;
 }
 
+/** A message or datagram the summary pass rebuilt from several packets. */
+export interface Reassembly {
+  /** 1 a TCP message, 2 an IPv4 datagram, 3 an IPv6 datagram. */
+  kind: number;
+  length: number;
+  /** Bytes of the completing packet's own payload that belong to it. */
+  tail: number;
+  /** Each piece: its packet, its offset in that packet's data, its length, and where it goes. */
+  parts: { packet: number; offset: number; length: number; at: number }[];
+}
+
 export class CaptureInfo {
   format = FileFormat.UNKNOWN;
   readonly sections: Section[] = [];
@@ -81,6 +92,8 @@ export class CaptureInfo {
   readonly addresses: InternedAddress[] = [];
   readonly packetFlags = new Map<number, number>();
   readonly dropCounts = new Map<number, bigint>();
+  /** What the summary pass rebuilt, by the packet that completed it. */
+  readonly reassemblies = new Map<number, Reassembly[]>();
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -95,6 +108,7 @@ const enum Ev {
   BIGLEN = 7,
   PACKET_FLAGS = 8,
   DROPS = 9,
+  REASSEMBLED = 10,
 }
 
 function readOptions(bytes: Uint8Array, from: number, end: number): Option[] {
@@ -206,6 +220,19 @@ export function applyEvents(info: CaptureInfo, bytes: Uint8Array, bigLengths: Ma
       case Ev.DROPS:
         info.dropCounts.set(a, view.getBigUint64(p, true));
         break;
+      case Ev.REASSEMBLED: {
+        const count = view.getUint32(p + 8, true);
+        const parts = [];
+        for (let k = 0; k < count; k++) {
+          const q = p + 12 + k * 16;
+          parts.push({ packet: view.getUint32(q, true), offset: view.getInt32(q + 4, true), length: view.getInt32(q + 8, true), at: view.getInt32(q + 12, true) });
+        }
+        const r: Reassembly = { kind: b, length: view.getUint32(p, true), tail: view.getUint32(p + 4, true), parts };
+        const list = info.reassemblies.get(a);
+        if (list) list.push(r);
+        else info.reassemblies.set(a, [r]);
+        break;
+      }
     }
     o = p + ((len + 3) & ~3);
   }

@@ -15,6 +15,13 @@ enum Status {
   ERROR = 2,
 }
 
+/** A message or datagram rebuilt by the host for the detail pass (see rebuild.ts). */
+export interface Rebuilt {
+  kind: number;
+  bytes: Uint8Array;
+  tail: number;
+}
+
 /** Pseudo link type the engine gives pcapng custom blocks. */
 export const LINK_CUSTOM_BLOCK = -2;
 
@@ -231,8 +238,8 @@ export class Engine {
    * The detail tree of packet i, given its captured bytes. Flows are looked
    * up in the state the summary pass left, never changed.
    */
-  dissect(index: CaptureIndex, i: number, bytes: Uint8Array): PacketDetail {
-    this.dissectRaw(index, i, bytes);
+  dissect(index: CaptureIndex, i: number, bytes: Uint8Array, rebuilt: Rebuilt[] = []): PacketDetail {
+    this.dissectRaw(index, i, bytes, rebuilt);
     const x = this.x;
     const sources: DataSource[] = [{ name: 'Frame', bytes }];
     const memory = x.memory.buffer;
@@ -262,18 +269,31 @@ export class Engine {
     return new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.infoPtr(), x.infoLen()));
   }
 
+  /**
+   * Packet i's nodes, for readers that want field values without a tree
+   * (filters, field export); valid until the engine runs again.
+   */
+  dissectNodes(index: CaptureIndex, i: number, bytes: Uint8Array, rebuilt: Rebuilt[] = []): RawNodes {
+    this.dissectRaw(index, i, bytes, rebuilt);
+    return this.raw;
+  }
+
   /** The Info and Protocol columns of packet i, without building a tree. */
-  describe(index: CaptureIndex, i: number, bytes: Uint8Array): { info: string; protocol: string } {
-    this.dissectRaw(index, i, bytes);
+  describe(index: CaptureIndex, i: number, bytes: Uint8Array, rebuilt: Rebuilt[] = []): { info: string; protocol: string } {
+    this.dissectRaw(index, i, bytes, rebuilt);
     const x = this.x;
     const info = new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.infoPtr(), x.infoLen()));
     return { info, protocol: this.registry.columnProtocols[x.protocolColumn()]?.name ?? '' };
   }
 
-  private dissectRaw(index: CaptureIndex, i: number, bytes: Uint8Array): void {
+  private dissectRaw(index: CaptureIndex, i: number, bytes: Uint8Array, rebuilt: Rebuilt[]): void {
     this.use(index);
     const c = index.columns;
     const x = this.x;
+    for (const r of rebuilt) {
+      const at = x.inject(r.kind, r.bytes.length, r.tail);
+      if (at) new Uint8Array(x.memory.buffer, at, r.bytes.length).set(r.bytes);
+    }
     const ptr = x.packetBuffer(bytes.length);
     new Uint8Array(x.memory.buffer, ptr, bytes.length).set(bytes);
     const time = c.arrays.time[i]!;

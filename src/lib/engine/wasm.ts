@@ -52,6 +52,7 @@ export interface EngineExports {
   sourcePtr(i: number): number;
   sourceLen(i: number): number;
   sourceName(i: number): number;
+  inject(kind: number, length: number, tail: number): number;
   flowTableBytes(): number;
   flowTablePtr(): number;
   flowStreamCounts(): bigint;

@@ -3,7 +3,8 @@
 // the page with windows of rows and single packets, reading a packet's bytes
 // back from the File by offset when asked.
 
-import { Engine, type CaptureIndex } from '../engine/engine';
+import { Engine, type CaptureIndex, type Rebuilt } from '../engine/engine';
+import { rebuildFor } from '../engine/rebuild';
 import { FileFormat } from '../engine/capture';
 import { NO_TIME } from '../engine/columns';
 import type { DetailNode } from '../engine/tree';
@@ -192,8 +193,9 @@ export class CaptureService {
     const c = index.columns;
     const first = index.firstTime();
     const digits = this.timeDigits();
+    const rebuilt = await Promise.all(packets.map((i) => this.rebuild(i)));
     return packets.map((i, k) => {
-      const d = engine.describe(index, i, bytes[k]!);
+      const d = engine.describe(index, i, bytes[k]!, rebuilt[k]);
       const t = c.arrays.time[i]!;
       let time = '';
       if (t !== NO_TIME) {
@@ -225,7 +227,7 @@ export class CaptureService {
   async packet(i: number): Promise<PacketView> {
     const index = this.requireIndex();
     const [bytes] = await this.readPackets([i]);
-    const detail = this.requireEngine().dissect(index, i, bytes!);
+    const detail = this.requireEngine().dissect(index, i, bytes!, await this.rebuild(i));
     let id = 0;
     const convert = (nodes: DetailNode[]): TreeNode[] =>
       nodes
@@ -243,6 +245,13 @@ export class CaptureService {
           children: convert(n.children),
         }));
     return { index: i, tree: convert(detail.roots), sources: detail.sources, comments: index.info.comments.get(i) ?? [] };
+  }
+
+  /** Messages and datagrams packet i completed, rebuilt from the packets they came from. */
+  private async rebuild(i: number): Promise<Rebuilt[]> {
+    const index = this.requireIndex();
+    if (!index.info.reassemblies.has(i)) return [];
+    return rebuildFor(index, i, async (p) => (await this.readPackets([p]))[0]!);
   }
 
   /** Reads the captured bytes of several packets, in as few File reads as reasonable. */
@@ -281,7 +290,7 @@ export class CaptureService {
     for (let s = 0; s < index.packetCount; s += step) {
       const ids = Array.from({ length: Math.min(step, index.packetCount - s) }, (_, k) => s + k);
       const bytes = await this.readPackets(ids);
-      ids.forEach((i, k) => (out[i] = engine.describe(index, i, bytes[k]!).info));
+      for (let k = 0; k < ids.length; k++) out[ids[k]!] = engine.describe(index, ids[k]!, bytes[k]!, await this.rebuild(ids[k]!)).info;
     }
     return out;
   }

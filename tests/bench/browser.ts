@@ -4,6 +4,7 @@
 
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS } from '../../playwright.config';
 
 export interface BrowserBench {
@@ -22,7 +23,9 @@ export interface BrowserBench {
 }
 
 async function startServer(port: number): Promise<ChildProcess> {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
+  // vite itself, not through npx, so that killing it stops the server.
+  const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
+  const server = spawn(process.execPath, [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/`);
@@ -83,6 +86,8 @@ export async function browserBench(file: string, port = 20000 + Math.floor(Math.
     const page: Page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await page.addInitScript(INSTRUMENT);
     await page.goto(`http://127.0.0.1:${port}/`);
+    // A person drops a file some time after the page has loaded: wait until the engine is.
+    await page.locator('main[data-engine="ready"]').waitFor();
     await page.getByTestId('file-input').setInputFiles(file);
     await page.waitForFunction(() => (window as unknown as Record<string, unknown>).__decodedAt !== undefined, null, { timeout: 600_000 });
     const t = await page.evaluate(() => {

@@ -62,7 +62,7 @@ console.log(`packets: ${engine.packets}${engine.error ? ` (error: ${engine.error
 console.log(`ratio: ${(tshark.seconds / engine.seconds).toFixed(1)}x tshark's packets/s (target >= 30x); ${(engine.seconds / c.seconds).toFixed(1)}x the C loop's time (target <= 5x)`);
 
 console.log('\n== Browser: the app decoding the same file in a Web Worker (headless chromium) ==');
-execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: 'inherit' });
+execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { stdio: ['ignore', 'ignore', 'inherit'] });
 const { browserBench } = await import('./browser');
 const b = await browserBench(file);
 console.log(`decode in the worker: ${b.decodeSeconds.toFixed(2)} s, ${pps(b.packets, b.decodeSeconds)} packets/s (${(b.decodeSeconds / engine.seconds).toFixed(2)}x the Node time; target <= 1.5x)`);

@@ -12,8 +12,11 @@ export function formatBytes(n: number | null): string {
   return u === 0 ? `${v} bytes` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
 }
 
+// One formatter, made once: toLocaleString builds one per call, which is slow when counts update often.
+const counts = new Intl.NumberFormat('en-US');
+
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  return counts.format(n);
 }
 
 export function formatDate(ms: number): string {

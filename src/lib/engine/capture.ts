@@ -73,13 +73,110 @@ export interface CaptureError {
 
 /** A message or datagram the summary pass rebuilt from several packets. */
 export interface Reassembly {
-  /** 1 a TCP message, 2 an IPv4 datagram, 3 an IPv6 datagram. */
+  /** 1 a TCP message, 2 an IPv4 datagram, 3 an IPv6 datagram, 4 data already seen (not dissected). */
   kind: number;
   length: number;
   /** Bytes of the completing packet's own payload that belong to it. */
   tail: number;
   /** Each piece: its packet, its offset in that packet's data, its length, and where it goes. */
   parts: { packet: number; offset: number; length: number; at: number }[];
+}
+
+const RECORD = 6; // packet, kind, length, tail, first part, part count
+const PART = 4; // packet, offset, length, at
+
+/**
+ * The reassemblies of a capture, in typed arrays (a large capture has
+ * hundreds of thousands of pieces: objects would be slow to store and load).
+ * Records arrive in packet order, so a packet's records are found by binary search.
+ */
+export class ReassemblyTable {
+  private records = new Int32Array(RECORD * 256);
+  private parts = new Int32Array(PART * 1024);
+  private recordCount = 0;
+  private partCount = 0;
+
+  get size(): number {
+    return this.recordCount;
+  }
+
+  /** Adds a record whose `count` parts are 16-byte entries at `at` in `view` (the engine's event). */
+  addFromEvent(packet: number, kind: number, length: number, tail: number, view: DataView, at: number, count: number): void {
+    if ((this.recordCount + 1) * RECORD > this.records.length) this.records = grow(this.records, (this.recordCount + 1) * RECORD);
+    const need = (this.partCount + count) * PART;
+    if (need > this.parts.length) this.parts = grow(this.parts, need);
+    const r = this.records;
+    let o = this.recordCount * RECORD;
+    r[o++] = packet;
+    r[o++] = kind;
+    r[o++] = length;
+    r[o++] = tail;
+    r[o++] = this.partCount;
+    r[o] = count;
+    const p = this.parts;
+    let q = this.partCount * PART;
+    for (let k = 0; k < count; k++, at += 16) {
+      p[q++] = view.getUint32(at, true);
+      p[q++] = view.getInt32(at + 4, true);
+      p[q++] = view.getInt32(at + 8, true);
+      p[q++] = view.getInt32(at + 12, true);
+    }
+    this.partCount += count;
+    this.recordCount++;
+  }
+
+  /** The records of packet `packet`, in the order they were made. */
+  get(packet: number): Reassembly[] | undefined {
+    let lo = 0;
+    let hi = this.recordCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.records[mid * RECORD]! < packet) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: Reassembly[] = [];
+    for (let i = lo; i < this.recordCount && this.records[i * RECORD] === packet; i++) {
+      const o = i * RECORD;
+      const first = this.records[o + 4]!;
+      const count = this.records[o + 5]!;
+      const parts = [];
+      for (let k = first; k < first + count; k++) {
+        const q = k * PART;
+        parts.push({ packet: this.parts[q]!, offset: this.parts[q + 1]!, length: this.parts[q + 2]!, at: this.parts[q + 3]! });
+      }
+      out.push({ kind: this.records[o + 1]!, length: this.records[o + 2]!, tail: this.records[o + 3]!, parts });
+    }
+    return out.length ? out : undefined;
+  }
+
+  has(packet: number): boolean {
+    return this.get(packet) !== undefined;
+  }
+
+  /** The table's arrays, trimmed, for storage. */
+  toStored(): { records: ArrayBuffer; parts: ArrayBuffer } {
+    return {
+      records: this.records.buffer.slice(0, this.recordCount * RECORD * 4),
+      parts: this.parts.buffer.slice(0, this.partCount * PART * 4),
+    };
+  }
+
+  static fromStored(s: { records: ArrayBuffer; parts: ArrayBuffer }): ReassemblyTable {
+    const t = new ReassemblyTable();
+    t.records = new Int32Array(s.records.slice(0));
+    t.parts = new Int32Array(s.parts.slice(0));
+    t.recordCount = t.records.length / RECORD;
+    t.partCount = t.parts.length / PART;
+    return t;
+  }
+}
+
+function grow(a: Int32Array, min: number): Int32Array<ArrayBuffer> {
+  let n = a.length * 2;
+  while (n < min) n *= 2;
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
 }
 
 export class CaptureInfo {
@@ -93,7 +190,7 @@ export class CaptureInfo {
   readonly packetFlags = new Map<number, number>();
   readonly dropCounts = new Map<number, bigint>();
   /** What the summary pass rebuilt, by the packet that completed it. */
-  readonly reassemblies = new Map<number, Reassembly[]>();
+  reassemblies = new ReassemblyTable();
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -221,16 +318,7 @@ export function applyEvents(info: CaptureInfo, bytes: Uint8Array, bigLengths: Ma
         info.dropCounts.set(a, view.getBigUint64(p, true));
         break;
       case Ev.REASSEMBLED: {
-        const count = view.getUint32(p + 8, true);
-        const parts = [];
-        for (let k = 0; k < count; k++) {
-          const q = p + 12 + k * 16;
-          parts.push({ packet: view.getUint32(q, true), offset: view.getInt32(q + 4, true), length: view.getInt32(q + 8, true), at: view.getInt32(q + 12, true) });
-        }
-        const r: Reassembly = { kind: b, length: view.getUint32(p, true), tail: view.getUint32(p + 4, true), parts };
-        const list = info.reassemblies.get(a);
-        if (list) list.push(r);
-        else info.reassemblies.set(a, [r]);
+        info.reassemblies.addFromEvent(a, b, view.getUint32(p, true), view.getUint32(p + 4, true), view, p + 12, view.getUint32(p + 8, true));
         break;
       }
     }

@@ -3,7 +3,6 @@
 
 import { captureWorker, Comlink } from '../worker/client';
 import type { CaptureMeta, Progress } from '../worker/types';
-import { loadSession, saveSession, replaceIndex, SaveError } from '../db/sessions';
 import { describeCaptureError } from './errors';
 
 export type Phase = 'idle' | 'loading' | 'decoding' | 'ready' | 'failed';
@@ -58,7 +57,7 @@ class CaptureState {
       if (meta.cancelled) return;
       // A file that is not a capture at all is not kept.
       if (meta.packets === 0 && meta.error) return;
-      await this.save(meta, blob);
+      await this.save();
     } catch (e) {
       if (this.generation !== generation) return;
       this.phase = 'failed';
@@ -73,18 +72,21 @@ class CaptureState {
     this.problem = meta.error ? describeCaptureError(meta.name, meta.error) : meta.cancelled ? `Decoding was cancelled after ${meta.packets} packets; only those are shown.` : null;
   }
 
-  private async save(meta: CaptureMeta, blob: Blob): Promise<void> {
+  private async save(): Promise<void> {
     const worker = await captureWorker();
+    const generation = this.generation;
     this.saveState = 'saving';
     try {
-      const stored = await worker.stored();
-      const id = await saveSession(meta, blob, stored);
+      // The worker writes the session itself: the capture and its index never pass through the page.
+      const id = await worker.save();
+      if (this.generation !== generation) return;
       this.sessionId = id;
       this.saveState = 'saved';
       this.saveMessage = null;
     } catch (e) {
+      if (this.generation !== generation) return;
       this.saveState = 'failed';
-      this.saveMessage = e instanceof SaveError ? e.message : `The capture could not be saved: ${(e as Error).message}`;
+      this.saveMessage = (e as Error).message;
     }
   }
 
@@ -93,24 +95,22 @@ class CaptureState {
     this.begin('loading');
     const generation = this.generation;
     try {
-      const stored = await loadSession(id);
+      const worker = await captureWorker();
+      const meta = await worker.openSession(
+        id,
+        Comlink.proxy((p: Progress) => {
+          if (this.generation !== generation) return;
+          this.phase = 'decoding';
+          this.progress = p;
+          this.count = p.packets;
+        }),
+      );
       if (this.generation !== generation) return;
-      if (!stored) {
+      if (!meta) {
         this.phase = 'failed';
         this.failure = `There is no stored session number ${id}; it may have been deleted.`;
         return;
       }
-      const worker = await captureWorker();
-      let meta: CaptureMeta;
-      try {
-        meta = await worker.restore(stored.blob, stored.record.name, stored.index);
-      } catch {
-        // The stored index is unusable: rebuild it from the capture bytes.
-        this.phase = 'decoding';
-        meta = await worker.open(stored.blob, stored.record.name);
-        await replaceIndex(id, await worker.stored());
-      }
-      if (this.generation !== generation) return;
       this.finishOpen(meta);
       this.sessionId = id;
       this.saveState = 'saved';

@@ -8,12 +8,10 @@ import { workerSlices } from './slices';
 
 const service = new CaptureService();
 
-// A second worker reads the File ahead while this one decodes.
-let reader: Worker | null = null;
-service.sliceSource = (blob, firstSize, size) => {
-  reader ??= new Worker(new URL('./reader.worker.ts', import.meta.url), { type: 'module', name: 'packetlens-reader' });
-  return workerSlices(reader, blob, firstSize, size);
-};
+// A second worker reads the File ahead while this one decodes. It starts
+// now, so the first file dropped does not wait for it.
+const reader = new Worker(new URL('./reader.worker.ts', import.meta.url), { type: 'module', name: 'packetlens-reader' });
+service.sliceSource = (blob, firstSize, size) => workerSlices(reader, blob, firstSize, size);
 
 const api = {
   async init(wasmUrl: string): Promise<void> {
@@ -25,10 +23,8 @@ const api = {
   open: (blob: Blob, name: string, onProgress?: Parameters<CaptureService['open']>[2]) => service.open(blob, name, onProgress),
   cancel: () => service.cancel(),
   restore: (...args: Parameters<CaptureService['restore']>) => service.restore(...args),
-  stored: () => {
-    const s = service.stored();
-    return Comlink.transfer(s, Object.values(s.columns));
-  },
+  save: () => service.save(),
+  openSession: (id: number, onProgress?: Parameters<CaptureService['open']>[2]) => service.openSession(id, onProgress),
   count: () => service.count(),
   packetAt: (row: number) => service.packetAt(row),
   meta: () => service.meta(),

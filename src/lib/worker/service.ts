@@ -15,6 +15,7 @@ import type { CaptureMeta, PacketView, Progress, Row, RowRequest, SortColumn, Tr
 import { restoreIndex, storeIndex, type StoredIndex } from './storage';
 import { sortOrder } from './sort';
 import { directSlices, type SliceSource } from './slices';
+import { loadSession, replaceIndex, saveSession } from '../db/sessions';
 
 /** Bytes read from the File per slice while decoding (the first slice is smaller). */
 export const SLICE = 16 << 20;
@@ -23,6 +24,18 @@ const FIRST_SLICE = 1 << 20;
 const WINDOW_READ_LIMIT = 4 << 20;
 const PROGRESS_INTERVAL_MS = 100;
 
+/** Resolves after the event loop has had a turn (a message event, not a timer, to avoid clamping). */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 export class CaptureService {
   private engine: Engine | null = null;
   private blob: Blob | null = null;
@@ -30,6 +43,9 @@ export class CaptureService {
   private index: CaptureIndex | null = null;
   private addresses: AddressText | null = null;
   private cancelRequested = false;
+  /** Requests from the page being answered now; decoding pauses for them. */
+  private answering = 0;
+  private resumeDecoding: (() => void) | null = null;
   /** Time spent reading the File and in the engine during the last decode. */
   private readMs = 0;
   private decodeMs = 0;
@@ -92,6 +108,11 @@ export class CaptureService {
           lastReport = now;
           onProgress(this.progress(position, started));
         }
+        // Let the page's requests (rows, a packet) in between slices, even when
+        // the reader is ahead and every slice is already waiting; while one is
+        // being answered, decoding waits, so what is on screen comes first.
+        await yieldToEvents();
+        while (this.answering > 0) await new Promise<void>((r) => (this.resumeDecoding = r));
       }
     } finally {
       slices.close();
@@ -117,6 +138,28 @@ export class CaptureService {
   /** The index as stored with a session. */
   stored(): StoredIndex {
     return storeIndex(this.requireIndex());
+  }
+
+  /**
+   * Keeps the open capture as a session, here in the worker, so that its
+   * bytes and index never pass through the page. Returns the session's id.
+   */
+  async save(): Promise<number> {
+    if (!this.blob) throw new Error('no capture is open');
+    return saveSession(this.meta(), this.blob, this.stored());
+  }
+
+  /** Opens a stored session; rebuilds its index from the capture bytes when the stored one is unusable. */
+  async openSession(id: number, onProgress?: (p: Progress) => void): Promise<CaptureMeta | null> {
+    const stored = await loadSession(id);
+    if (!stored) return null;
+    try {
+      return this.restore(stored.blob, stored.record.name, stored.index);
+    } catch {
+      const meta = await this.open(stored.blob, stored.record.name, onProgress);
+      await replaceIndex(id, this.stored());
+      return meta;
+    }
   }
 
   private reset(blob: Blob, name: string): void {
@@ -183,8 +226,25 @@ export class CaptureService {
     return this.order ? this.order[row]! : row;
   }
 
+  /** Runs a request from the page ahead of decoding. */
+  private async answer<T>(work: () => Promise<T>): Promise<T> {
+    this.answering++;
+    try {
+      return await work();
+    } finally {
+      if (--this.answering === 0) {
+        this.resumeDecoding?.();
+        this.resumeDecoding = null;
+      }
+    }
+  }
+
   /** Rows [start, start + count) in the current order, with their Info column. */
-  async rows(req: RowRequest): Promise<Row[]> {
+  rows(req: RowRequest): Promise<Row[]> {
+    return this.answer(() => this.rowsNow(req));
+  }
+
+  private async rowsNow(req: RowRequest): Promise<Row[]> {
     const index = this.requireIndex();
     const engine = this.requireEngine();
     const n = Math.max(0, Math.min(req.count, index.packetCount - req.start));
@@ -224,7 +284,11 @@ export class CaptureService {
   }
 
   /** One packet's field tree and bytes. */
-  async packet(i: number): Promise<PacketView> {
+  packet(i: number): Promise<PacketView> {
+    return this.answer(() => this.packetNow(i));
+  }
+
+  private async packetNow(i: number): Promise<PacketView> {
     const index = this.requireIndex();
     const [bytes] = await this.readPackets([i]);
     const detail = this.requireEngine().dissect(index, i, bytes!, await this.rebuild(i));

@@ -2,7 +2,7 @@
 // and plain data, so it survives structured cloning into IndexedDB and back.
 
 import { CaptureIndex } from '../engine/engine';
-import { CaptureInfo, type CaptureError, type FileFormat, type Interface, type InternedAddress, type NameRecord, type Reassembly, type Section } from '../engine/capture';
+import { CaptureInfo, ReassemblyTable, type CaptureError, type FileFormat, type Interface, type InternedAddress, type NameRecord, type Section } from '../engine/capture';
 import { PacketColumns, type ColumnName } from '../engine/columns';
 
 /** Bump when the layout of stored indexes changes; older ones are rebuilt from the capture bytes. */
@@ -21,7 +21,7 @@ export interface StoredIndex {
   addresses: InternedAddress[];
   packetFlags: [number, number][];
   dropCounts: [number, bigint][];
-  reassemblies: [number, Reassembly[]][];
+  reassemblies: { records: ArrayBuffer; parts: ArrayBuffer };
   error: CaptureError | null;
   bytesRead: number;
   flows: { entries: Uint8Array; tcpStreams: number; udpStreams: number } | null;
@@ -42,7 +42,7 @@ export function storeIndex(index: CaptureIndex): StoredIndex {
     addresses: info.addresses,
     packetFlags: [...info.packetFlags],
     dropCounts: [...info.dropCounts],
-    reassemblies: [...info.reassemblies],
+    reassemblies: info.reassemblies.toStored(),
     error: index.error,
     bytesRead: index.bytesRead,
     flows: index.flows,
@@ -69,7 +69,7 @@ export function restoreIndex(s: StoredIndex): CaptureIndex {
   info.addresses.push(...s.addresses);
   for (const [k, v] of s.packetFlags) info.packetFlags.set(k, v);
   for (const [k, v] of s.dropCounts) info.dropCounts.set(k, v);
-  for (const [k, v] of s.reassemblies) info.reassemblies.set(k, v);
+  info.reassemblies = ReassemblyTable.fromStored(s.reassemblies);
   const index = new CaptureIndex(columns, info);
   index.error = s.error;
   index.bytesRead = s.bytesRead;

@@ -35,6 +35,14 @@ export class PacketInfo {
   fragmented: bool = false;
   /** Captured less than the packet said (snaplen, truncated header): for expert info later. */
   malformed: bool = false;
+  /**
+   * The summary columns do not tell this packet's fields exactly: several IP
+   * layers (a tunnel, a packet quoted in an ICMP error), a fragment, or a
+   * network or transport header cut short. Filters dissect such packets.
+   */
+  complex: bool = false;
+  /** IP layers dissected so far in this packet. */
+  ipLayers: i32 = 0;
 
   reset(): void {
     this.addrKind = AddrKind.NONE;
@@ -51,6 +59,8 @@ export class PacketInfo {
     this.inError = false;
     this.fragmented = false;
     this.malformed = false;
+    this.complex = false;
+    this.ipLayers = 0;
   }
 }
 

@@ -49,6 +49,8 @@ class FieldDef {
 }
 
 class ProtoDef {
+  /** Other protocols whose fields packets shown with this name may carry (MDNS carries dns.*). */
+  carries: Array<u16> = new Array<u16>();
   constructor(public name: string, public field: u16) {}
 }
 
@@ -89,14 +91,23 @@ export function valueStrings(hf: u16, table: string): void {
   valueNames.push(table);
 }
 
+/**
+ * Says that packets whose Protocol column is `col` may also carry the fields
+ * of protocol `protoField` (MDNS packets carry dns.* fields; QUIC carries
+ * tls.handshake.*). Filters use it to know which packets to look into.
+ */
+export function columnCarries(col: u8, protoField: u16): void {
+  protos[col].carries.push(protoField);
+}
+
 export function fieldCount(): i32 {
   return fields.length;
 }
 
 // Serialisation: one line per field, tab-separated
 //   F abbrev name type base mask blurb
-// one line per column protocol
-//   P name field
+// one line per column protocol (with the other protocols it carries)
+//   P name field carried,carried
 // and one line per table of value names
 //   V field value:name|value:name...
 // Tabs and newlines never occur in the declared strings.
@@ -116,7 +127,9 @@ export function serialiseRegistry(): ArrayBuffer {
   }
   for (let i = 0; i < protos.length; i++) {
     const p = protos[i];
-    lines.push(line(["P", p.name, p.field.toString()]));
+    const carried = new Array<string>();
+    for (let k = 0; k < p.carries.length; k++) carried.push(p.carries[k].toString());
+    lines.push(line(["P", p.name, p.field.toString(), carried.join(",")]));
   }
   for (let i = 0; i < valueNames.length; i++) {
     lines.push(line(["V", valueNameFields[i].toString(), valueNames[i]]));

@@ -11,7 +11,7 @@
 // budget of steps, so a hostile message can neither loop nor read outside
 // the packet.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, columnCarries, FT, BASE } from "../core/registry";
 import * as t from "../core/tree";
 import { pinfo } from "../core/pinfo";
 import { Text } from "../core/text";
@@ -28,6 +28,8 @@ const HF_LLMNR = protocol("llmnr", "Link-local Multicast Name Resolution", "LLMN
 const COL_DNS = columnProtocol("DNS", HF_DNS);
 const COL_MDNS = columnProtocol("MDNS", HF_MDNS);
 const COL_LLMNR = columnProtocol("LLMNR", HF_LLMNR);
+columnCarries(COL_MDNS, HF_DNS);
+columnCarries(COL_LLMNR, HF_DNS);
 
 const HF_LENGTH = field("dns.length", "Length", FT.UINT16, BASE.DEC, "Over TCP, each DNS message is preceded by its length in bytes.");
 export const HF_ID = field("dns.id", "Transaction ID", FT.UINT16, BASE.HEX, "A number chosen by the client and copied into the answer, so the client can match answers to questions.");

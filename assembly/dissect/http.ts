@@ -17,7 +17,7 @@
 // caps (header block size, lines, chunks, messages per segment); strings are
 // copied into the pool, which truncates safely.
 
-import { field, protocol, columnProtocol, FT, BASE } from "../core/registry";
+import { field, protocol, columnProtocol, columnCarries, FT, BASE } from "../core/registry";
 import * as t from "../core/tree";
 import { pinfo, frame } from "../core/pinfo";
 import { needMore, UNTIL_MORE_DATA } from "./desegment";
@@ -83,6 +83,7 @@ const HF_CHUNK_BOUNDARY = field("http.chunk_boundary", "Chunk boundary", FT.BYTE
 const HF_CHUNK_TRAILER = field("http.chunked_trailer_part", "trailer-part", FT.STRING, BASE.NONE, "Header lines sent after the last piece of a chunked body.");
 export const COL_HTTP = columnProtocol("HTTP", HF_HTTP);
 const COL_SSDP = columnProtocol("SSDP", HF_SSDP);
+columnCarries(COL_SSDP, HF_HTTP);
 const COL_HTTP_JSON = columnProtocol("HTTP/JSON", HF_HTTP);
 const COL_HTTP_XML = columnProtocol("HTTP/XML", HF_HTTP);
 

@@ -68,6 +68,7 @@ export function dissectIcmpv6(off: i32, end: i32): void {
   t.f16(HF_CHECKSUM, off + 2);
   t.fgen(HF_CHECKSUM_STATUS, off + 2, 0, 2);
   if (t.stopped) {
+    pinfo.complex = true;
     t.close(node);
     t.restore(prev);
     return;

@@ -52,6 +52,7 @@ const MAX_DEPTH = 8;
 
 /** Returns the packet's total length (for Ethernet padding), or -1. */
 export function dissectIpv4(off: i32, end: i32): i32 {
+  if (pinfo.ipLayers++ > 0) pinfo.complex = true;
   if (net.depth >= MAX_DEPTH) {
     dissectData(off, end);
     return -1;
@@ -117,6 +118,7 @@ export function dissectIpv4(off: i32, end: i32): i32 {
     t.hiddenCopy(HF_ADDR, off + 16, 4, dst);
   }
   if (t.stopped) {
+    pinfo.complex = true;
     t.close(node);
     t.restore(prev);
     return -1;

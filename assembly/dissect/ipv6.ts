@@ -69,6 +69,7 @@ const MAX_EXTENSIONS = 16;
 
 /** Returns the packet's total length, or -1. */
 export function dissectIpv6(off: i32, end: i32): i32 {
+  if (pinfo.ipLayers++ > 0) pinfo.complex = true;
   if (net.depth >= MAX_DEPTH) {
     dissectData(off, end);
     return -1;
@@ -104,6 +105,7 @@ export function dissectIpv6(off: i32, end: i32): i32 {
   t.fbytes(HF_DST, off + 24, 16);
   t.hiddenCopy(HF_ADDR, off + 24, 16, 0);
   if (t.stopped) {
+    pinfo.complex = true;
     t.close(node);
     t.restore(prev);
     return -1;

@@ -11,7 +11,8 @@
 // the detail pass, into memory the packet owns until the next one
 // (quic_arena.ts), shown as the "Decrypted QUIC" data source.
 
-import { protocol, field, columnProtocol, FT, BASE } from "../core/registry";
+import { protocol, field, columnProtocol, columnCarries, FT, BASE } from "../core/registry";
+import { HF_TLS } from "./tls";
 import * as t from "../core/tree";
 import { pinfo, frame } from "../core/pinfo";
 import { quicVersionName, quicPacketTypeV1Name, quicPacketTypeV2Name } from "./quic_names";
@@ -58,6 +59,7 @@ const HF_DECRYPTION_FAILED = field("quic.decryption_failed", "Failed to decrypt 
 const HF_COALESCED_PADDING = field("quic.coalesced_padding_data", "Coalesced Padding Data", FT.NONE, BASE.NONE, "Bytes after the datagram's QUIC packets that belong to no packet of the connection: padding.");
 const HF_DECRYPTED = field("quic.decrypted_payload", "Decrypted QUIC", FT.BYTES, BASE.NONE, "The payload of an Initial packet after decryption with keys derived from the client's first Destination Connection ID.");
 export const COL_QUIC = columnProtocol("QUIC", HF_QUIC);
+columnCarries(COL_QUIC, HF_TLS);
 
 // Long header packet types (v1 numbering; v2 is mapped onto it).
 const LPT_INITIAL: u32 = 0;

@@ -106,6 +106,7 @@ export function dissectTcp(off: i32, end: i32): void {
   const word = t.get16(off + 12);
   t.get16(off + 14);
   if (t.stopped) {
+    pinfo.complex = true;
     t.close(node);
     t.restore(prev);
     return;
@@ -130,6 +131,7 @@ export function dissectTcp(off: i32, end: i32): void {
     tcpTree(node, off, end, sport, dport, seq, ack, hlen, flags, seglen, stream, analyze);
   }
   if (hlen < 20 || !t.need(off, hlen)) {
+    pinfo.complex = true;
     t.close(node);
     t.restore(prev);
     return;

@@ -37,6 +37,7 @@ export function dissectUdp(off: i32, end: i32): void {
   t.f16(HF_CHECKSUM, off + 6);
   t.fgen(HF_CHECKSUM_STATUS, off + 6, 0, 2);
   if (t.stopped) {
+    pinfo.complex = true;
     t.close(node);
     t.restore(prev);
     return;

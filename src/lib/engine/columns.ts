@@ -39,6 +39,11 @@ export enum AddrKind {
   MAC = 3,
 }
 
+/** The address kind is in the low bits of the addrKind column. */
+export const ADDR_KIND_MASK = 0x03;
+/** Bit of the addrKind column set when the columns do not tell the packet's fields exactly (see pinfo.complex). */
+export const COMPLEX_PACKET = 0x80;
+
 export const BYTES_PER_PACKET = COLUMN_SPECS.reduce((sum, c) => sum + c.array.BYTES_PER_ELEMENT, 0);
 
 export class PacketColumns {

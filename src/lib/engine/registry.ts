@@ -52,6 +52,8 @@ export interface ColumnProtocol {
   name: string;
   /** The protocol field it belongs to. */
   field: number;
+  /** Other protocols whose fields such packets may carry (MDNS carries dns). */
+  carries: number[];
 }
 
 export const INTEGER_TYPES: ReadonlySet<FieldType> = new Set([
@@ -88,7 +90,7 @@ export class Registry {
           blurb: blurb ?? '',
         });
       } else if (parts[0] === 'P') {
-        protos.push({ id: protos.length, name: parts[1]!, field: Number(parts[2]) });
+        protos.push({ id: protos.length, name: parts[1]!, field: Number(parts[2]), carries: (parts[3] ?? '').split(',').filter(Boolean).map(Number) });
       } else if (parts[0] === 'V') {
         const f = fields[Number(parts[1])];
         if (!f) continue;

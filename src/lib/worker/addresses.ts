@@ -1,7 +1,7 @@
 // Text for the Source and Destination columns, from the summary columns and
 // the engine's table of interned IPv6 and MAC addresses.
 
-import { AddrKind } from '../engine/columns';
+import { AddrKind, ADDR_KIND_MASK } from '../engine/columns';
 import type { CaptureIndex } from '../engine/engine';
 import { formatIpv4, formatMac } from '../engine/format';
 import { formatIpv6 } from '../engine/capture';
@@ -34,11 +34,11 @@ export class AddressText {
 
   source(i: number): string {
     const c = this.index.columns.arrays;
-    return this.text(c.addrKind[i] as AddrKind, c.src[i]!);
+    return this.text((c.addrKind[i]! & ADDR_KIND_MASK) as AddrKind, c.src[i]!);
   }
 
   destination(i: number): string {
     const c = this.index.columns.arrays;
-    return this.text(c.addrKind[i] as AddrKind, c.dst[i]!);
+    return this.text((c.addrKind[i]! & ADDR_KIND_MASK) as AddrKind, c.dst[i]!);
   }
 }

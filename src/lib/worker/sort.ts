@@ -3,7 +3,7 @@
 
 import type { CaptureIndex } from '../engine/engine';
 import type { Registry } from '../engine/registry';
-import { AddrKind, NO_TIME } from '../engine/columns';
+import { AddrKind, ADDR_KIND_MASK, NO_TIME } from '../engine/columns';
 import type { SortColumn } from './types';
 
 /** A rank for every interned address, in byte order, so addresses sort as numbers. */
@@ -25,7 +25,7 @@ function addressKeys(index: CaptureIndex, values: Uint32Array): Float64Array {
   const n = index.columns.length;
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const kind = c.addrKind[i]!;
+    const kind = c.addrKind[i]! & ADDR_KIND_MASK;
     // Empty addresses first, then IPv4, IPv6, MAC, each in numeric order.
     const v = kind === AddrKind.IPV4 ? values[i]! : kind === AddrKind.NONE ? 0 : ranks[values[i]!]!;
     keys[i] = kind * 2 ** 33 + v;

@@ -170,6 +170,7 @@ export function dissect(
   origLen: i32,
   linkType: i32,
   iface: i32,
+  ifaceLocal: i32,
   showInterface: bool,
   number: u32,
   hasTime: bool,
@@ -189,6 +190,7 @@ export function dissect(
   frame.capLen = capLen;
   frame.origLen = origLen;
   frame.iface = iface;
+  frame.ifaceLocal = ifaceLocal;
   frame.showInterface = showInterface;
   frame.linkType = linkType;
   frame.stream = stream;

@@ -105,7 +105,8 @@ let pcapLinkType: i32 = 0;
 let bigEndian = false;
 let sections: u32 = 0;
 /** Global index of the first interface of the current section. */
-let sectionFirstIf: i32 = 0;
+/** Global number of the current section's first interface. */
+export let sectionFirstIf: i32 = 0;
 const ifLinkType = new Array<i32>();
 const ifSnaplen = new Array<u32>();
 const ifUnits = new Array<u64>();

@@ -41,6 +41,11 @@ export class PacketInfo {
    * network or transport header cut short. Filters dissect such packets.
    */
   complex: bool = false;
+  /**
+   * A shim between the link and network layers (802.1Q, MPLS, PPPoE, PPP,
+   * LLC): filters on those protocols dissect only packets that have one.
+   */
+  shimmed: bool = false;
   /** IP layers dissected so far in this packet. */
   ipLayers: i32 = 0;
 
@@ -60,6 +65,7 @@ export class PacketInfo {
     this.fragmented = false;
     this.malformed = false;
     this.complex = false;
+    this.shimmed = false;
     this.ipLayers = 0;
   }
 }
@@ -77,6 +83,8 @@ export class FrameContext {
   /** Normalised nanoseconds since the epoch. */
   tsNs: i64 = 0;
   firstTsNs: i64 = 0;
+  /** The interface's number within its pcapng section (frame.interface_id). */
+  ifaceLocal: i32 = -1;
   prevTsNs: i64 = 0;
   capLen: i32 = 0;
   origLen: i32 = 0;

@@ -4,6 +4,8 @@
 // was given, it calls needMore() and returns. TCP then keeps the bytes from
 // that offset and hands the dissector the whole message once it has arrived.
 
+import { pinfo } from "../core/pinfo";
+
 /** Offset (in the current source) where the incomplete message starts; -1 when none. */
 export let wantOffset: i32 = -1;
 /** Bytes needed from wantOffset in all; UNTIL_MORE_DATA when the length is not known yet. */
@@ -13,6 +15,9 @@ export let wantLength: i32 = 0;
 export const UNTIL_MORE_DATA: i32 = -1;
 
 export function needMore(off: i32, totalLength: i32): void {
+  // The segment may show only TCP while holding the start of the message:
+  // filters must dissect it to see the protocol.
+  pinfo.complex = true;
   wantOffset = off;
   wantLength = totalLength;
 }

@@ -128,6 +128,7 @@ function trailer(frameStart: i32, from: i32, end: i32): void {
 /** 802.2 LLC, and SNAP when DSAP and SSAP are 0xaa. */
 export function dissectLlc(off: i32, end: i32): void {
   const prev = t.enter(end);
+  pinfo.shimmed = true;
   const node = t.open(HF_LLC, off, 3);
   if (!pinfo.inError) pinfo.colProto = COL_LLC;
   const dsap = t.f8(HF_LLC_DSAP, off);

@@ -56,10 +56,10 @@ function frameTree(caplen: i32): void {
   t.pool.str(" bits)");
   if (frame.iface >= 0 && frame.showInterface) {
     t.pool.str(" on interface ");
-    t.pool.dec(<u64>frame.iface);
+    t.pool.dec(<u64>frame.ifaceLocal);
   }
   t.endNote(node, note);
-  if (frame.iface >= 0 && frame.showInterface) t.fval(HF_IFACE, 0, 0, <u64>frame.iface);
+  if (frame.iface >= 0 && frame.showInterface) t.fval(HF_IFACE, 0, 0, <u64>frame.ifaceLocal);
   if (frame.hasTime) {
     t.ftime(HF_TIME, 0, 0, frame.sec, frame.nsec, 0);
     t.ftime(HF_EPOCH, 0, 0, frame.sec, frame.nsec, 0);

@@ -34,6 +34,8 @@ valueStrings(HF_FLAG_ACK, YES_NO);
 export function dissectGre(off: i32, end: i32): void {
   const prev = t.enter(end);
   if (!pinfo.inError) pinfo.colProto = COL_GRE;
+  // A tunnel: what it carries is not what the columns show.
+  pinfo.complex = true;
   const node = t.open(HF_GRE, off, 4);
   const flags = t.f16(HF_FLAGS, off);
   if (t.detail) {

@@ -70,6 +70,7 @@ export function dissectIpv4(off: i32, end: i32): i32 {
     t.fval(HF_HDR_LEN, off, 1, <u64>hlen);
     t.close(node);
     pinfo.malformed = true;
+    pinfo.complex = true;
     return -1;
   }
   const prev = t.enter(end);

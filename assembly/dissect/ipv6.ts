@@ -86,6 +86,7 @@ export function dissectIpv6(off: i32, end: i32): i32 {
   if (version != 6) {
     t.close(node);
     pinfo.malformed = true;
+    pinfo.complex = true;
     return -1;
   }
   const prev = t.enter(end);

@@ -24,6 +24,7 @@ export function dissectMpls(off: i32, end: i32): void {
   let o = off;
   // A stack deeper than 32 labels is not a real stack.
   for (let depth = 0; depth < 32; depth++) {
+    pinfo.shimmed = true;
     const node = t.open(HF_MPLS, o, 4);
     const word = t.get32(o);
     if (t.stopped) {

@@ -23,6 +23,7 @@ valueStrings(HF_LCP_CODE, "1:Configuration Request|2:Configuration Ack|3:Configu
 /** A PPP frame, with or without the HDLC-like address and control bytes. */
 export function dissectPpp(off: i32, end: i32): void {
   if (!pinfo.inError) pinfo.colProto = COL_PPP;
+  pinfo.shimmed = true;
   const node = t.open(HF_PPP, off, 0);
   let o = off;
   if (t.has(o, 2) && load<u8>(t.at(o)) == 0xff && load<u8>(t.at(o + 1)) == 0x03) {

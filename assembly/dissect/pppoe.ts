@@ -16,6 +16,7 @@ valueStrings(HF_CODE, "0x00:Session Data|0x07:Active Discovery Offer (PADO)|0x09
 
 export function dissectPppoeSession(off: i32, end: i32): i32 {
   if (!pinfo.inError) pinfo.colProto = COL_PPPOES;
+  pinfo.shimmed = true;
   const node = t.open(HF_PPPOES, off, 6);
   t.fbits(HF_VERSION, off, 1, 0xf0);
   t.fbits(HF_TYPE, off, 1, 0x0f);

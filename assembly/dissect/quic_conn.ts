@@ -13,6 +13,7 @@
 import { frame } from "../core/pinfo";
 import { net } from "../core/net";
 import { CaptureWatch } from "./tls_util";
+import { markUdpApp, udpAppAt } from "../summary/flows";
 
 export const MAX_CID = 20;
 const CONNS = 64;
@@ -46,13 +47,11 @@ const watch = new CaptureWatch();
 
 // QUIC conversations: UDP streams where QUIC was recognised (tshark sets the
 // conversation's dissector), so that later packets of the stream are QUIC.
-const STREAM_SLOTS = 1024;
-const quicStream = new StaticArray<i32>(STREAM_SLOTS);
-const quicStreamFrame = new StaticArray<u32>(STREAM_SLOTS);
+// Marked in the flow table, which a stored session keeps.
+const APP_QUIC: u32 = 1;
 
 export function resetQuicConnections(): void {
   for (let i = 0; i < CONNS; i++) unchecked((used[i] = false));
-  for (let i = 0; i < STREAM_SLOTS; i++) unchecked((quicStream[i] = -1));
   connections = 0;
   clock = 0;
 }
@@ -75,17 +74,12 @@ export function checkNewCapture(): bool {
 
 export function markQuicStream(s: i32): void {
   if (!frame.track || s < 0) return;
-  const k = s & (STREAM_SLOTS - 1);
-  if (unchecked(quicStream[k]) != s) {
-    unchecked((quicStream[k] = s));
-    unchecked((quicStreamFrame[k] = frame.number));
-  }
+  markUdpApp(APP_QUIC, frame.number);
 }
 
 export function isQuicStream(s: i32): bool {
   if (s < 0) return false;
-  const k = s & (STREAM_SLOTS - 1);
-  return unchecked(quicStream[k]) == s && (frame.track || unchecked(quicStreamFrame[k]) <= frame.number);
+  return udpAppAt(s, frame.track ? 0xffffffff : frame.number) == APP_QUIC;
 }
 
 // ---- connection IDs ----------------------------------------------------------

@@ -186,6 +186,7 @@ function payload(off: i32, end: i32, sport: u32, dport: u32, stream: i32, flags:
     return;
   }
   if (p.want != reasm.UNKNOWN_LENGTH && p.len < p.want) {
+    held(packet, frameOffset);
     segmentOfMessage(off, len);
     return;
   }
@@ -208,6 +209,7 @@ function payload(off: i32, end: i32, sport: u32, dport: u32, stream: i32, flags:
     // Still nothing complete: shown as TCP, as tshark does.
     pinfo.colProto = COL_TCP;
     if (t.detail) t.info.copyFrom(savedInfo);
+    if (before > 0) held(packet, frameOffset);
   } else reasm.announce(reasm.KIND_TCP, packet, messageLen, used, done, null);
   if (wantOff >= 0) {
     // Part of the message is still incomplete: keep waiting from where it starts.
@@ -217,6 +219,11 @@ function payload(off: i32, end: i32, sport: u32, dport: u32, stream: i32, flags:
     return;
   }
   if (used < len) dissectAndKeep(off + used, end, sport, dport, key, nextSeq);
+}
+
+/** Tells the detail pass that this segment's data went, unseen by its dissector, into a message begun earlier. */
+function held(packet: u32, frameOffset: i32): void {
+  if (frameOffset >= 0) reasm.announceState(packet, reasm.KIND_HELD, <u32>frameOffset);
 }
 
 const done = new reasm.Parts();
@@ -259,29 +266,38 @@ function deliverMessage(message: usize, length: i32, segments: i32, off: i32, sp
 function payloadOnDemand(off: i32, end: i32, sport: u32, dport: u32): void {
   // The summary pass found this data was a retransmission, and did not dissect it.
   if (reasm.takeInjected(reasm.KIND_SEEN) != 0) return;
+  // Where the summary pass held this packet's data for a message completed later.
+  let heldAt = end;
+  if (reasm.takeInjected(reasm.KIND_HELD) != 0 && t.source == 0 && reasm.takenTail >= off && reasm.takenTail < end) heldAt = reasm.takenTail;
   const message = reasm.takeInjected(reasm.KIND_TCP);
-  if (message == 0) {
-    dissectShowingRest(off, end, sport, dport);
+  let from = off;
+  if (message != 0) {
+    deliverMessage(message, reasm.takenLength, 0, off, sport, dport);
+    from = off + reasm.takenTail;
+  }
+  if (heldAt < end && from >= heldAt) {
+    segmentOfMessage(heldAt, end - heldAt);
     return;
   }
-  const length = reasm.takenLength;
-  const used = reasm.takenTail;
-  deliverMessage(message, length, 0, off, sport, dport);
-  if (used < end - off) dissectShowingRest(off + used, end, sport, dport);
+  if (from < end) dissectShowingRest(from, end, sport, dport, heldAt);
 }
 
-/** Dissects [off, end); what the dissector could not finish is shown as segment data. */
-function dissectShowingRest(off: i32, end: i32, sport: u32, dport: u32): void {
+/**
+ * Dissects [off, end); what the dissector could not finish, or what the
+ * summary pass held from `heldAt` on, is shown as segment data.
+ */
+function dissectShowingRest(off: i32, end: i32, sport: u32, dport: u32, heldAt: i32): void {
   resetDesegment();
   const column = pinfo.colProto;
   if (t.detail) savedInfo.copyFrom(t.info);
-  dissectTcpPayload(off, end, sport, dport);
-  if (wantOffset < 0 || wantOffset >= end) return;
-  if (wantOffset == off) {
+  if (heldAt > off) dissectTcpPayload(off, heldAt, sport, dport);
+  const want = wantOffset >= 0 && wantOffset < heldAt ? wantOffset : heldAt;
+  if (want >= end) return;
+  if (want == off) {
     pinfo.colProto = column;
     if (t.detail) t.info.copyFrom(savedInfo);
   }
-  segmentOfMessage(wantOffset, end - wantOffset);
+  segmentOfMessage(want, end - want);
 }
 
 const savedInfo = new Text(4096);

@@ -202,6 +202,8 @@ export const KIND_IPV4: u32 = 2;
 export const KIND_IPV6: u32 = 3;
 /** The packet's TCP payload was data already seen (a retransmission): it was not dissected. */
 export const KIND_SEEN: u32 = 4;
+/** For the detail pass: this packet's data from `tail` (a frame offset) on was held for a message completed later. */
+export const KIND_HELD: u32 = 5;
 
 
 /** Announces a fact about this packet that carries no bytes (KIND_SEEN). */
@@ -238,7 +240,7 @@ export function announce(kind: u32, packet: u32, length: i32, tail: i32, parts: 
 }
 
 // Messages rebuilt by the host for the detail pass of one packet (kind-indexed).
-const KINDS = 5;
+const KINDS = 6;
 const injectedPtr = new StaticArray<usize>(KINDS);
 const injectedLen = new StaticArray<i32>(KINDS);
 const injectedTail = new StaticArray<i32>(KINDS);

@@ -44,8 +44,11 @@ export function dissectUdp(off: i32, end: i32): void {
   }
   let stream: i32;
   if (frame.track) stream = udpStream(net.src, net.dst, net.alen, sport, dport);
-  else if (!pinfo.inError && frame.stream >= 0) stream = frame.stream;
-  else stream = lookupStream(17, net.src, net.dst, net.alen, sport, dport);
+  else {
+    // The lookup also finds the conversation's recognised application (QUIC).
+    const found = lookupStream(17, net.src, net.dst, net.alen, sport, dport);
+    stream = !pinfo.inError && frame.stream >= 0 ? frame.stream : found;
+  }
   if (!pinfo.inError) pinfo.stream = stream;
   if (stream >= 0) t.fgen(HF_STREAM, off, 0, <u64>stream);
   if (t.detail) {

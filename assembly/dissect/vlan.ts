@@ -27,6 +27,7 @@ valueStrings(HF_VLAN_PRIORITY, "0:Best Effort (default)|1:Background|2:Excellent
 
 /** An 802.1Q tag at off; returns the bytes the tag and its payload use, or -1. */
 export function dissectVlan(off: i32, end: i32): i32 {
+  pinfo.shimmed = true;
   const node = t.open(HF_VLAN, off, 4);
   if (!pinfo.inError && pinfo.colProto == 0) pinfo.colProto = COL_VLAN;
   const tci = t.get16(off);

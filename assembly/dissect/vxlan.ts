@@ -16,6 +16,8 @@ valueStrings(HF_FLAG_I, SET_NOT_SET);
 
 export function dissectVxlan(off: i32, end: i32): void {
   pinfo.colProto = COL_VXLAN;
+  // A tunnel: what it carries is not what the columns show.
+  pinfo.complex = true;
   const node = t.open(HF_VXLAN, off, 8);
   t.f16(HF_FLAGS, off);
   if (t.detail) {

@@ -17,7 +17,8 @@ const E_ADDR_B = 24; // 16 bytes
 const E_STREAM = 40; // i32
 const E_BASE0 = 44; // u32: base sequence number, A to B
 const E_BASE1 = 48; // u32: B to A
-const E_FLAGS = 52; // u32: bit 0 base0 set, bit 1 base1 set, bit 2 next0 set, bit 3 next1 set
+const E_FLAGS = 52; // u32: bit 0 base0 set, bit 1 base1 set, bit 2 next0 set, bit 3 next1 set, bit 4 UDP application set
+// UDP conversations use E_BASE0 for the frame from which an application was recognised and E_BASE1 for which.
 const E_NEXT0 = 56; // u32: highest sequence number expected next, A to B
 const E_NEXT1 = 60; // u32: B to A
 const KEY_BYTES = 40;
@@ -48,6 +49,7 @@ alloc(4096);
 
 export function resetFlows(): void {
   size = 0;
+  lastUdp = 0;
   tcpStreams = 0;
   udpStreams = 0;
   memory.fill(slots, 0, <usize>((slotMask + 1) * 4));
@@ -199,6 +201,7 @@ export function udpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: 
   makeKey(17, src, dst, alen, sport, dport);
   const e = find(true);
   if (created) store<i32>(e + E_STREAM, udpStreams++);
+  lastUdp = e;
   return load<i32>(e + E_STREAM);
 }
 
@@ -206,7 +209,38 @@ export function udpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: 
 export function lookupStream(proto: u32, src: usize, dst: usize, alen: i32, sport: u32, dport: u32): i32 {
   makeKey(proto, src, dst, alen, sport, dport);
   const e = find(false);
+  if (proto == 17) lastUdp = e;
   return e == 0 ? -1 : load<i32>(e + E_STREAM);
+}
+
+// ---- applications recognised on a UDP conversation (QUIC: tshark sets the
+// conversation's dissector), kept in the table so a reopened session knows them
+
+/** The conversation of the datagram last passed to udpStream() or lookupStream(). */
+let lastUdp: usize = 0;
+const F_APP: u32 = 16;
+
+/** Marks the last datagram's conversation as carrying `app` from frame `since` on. */
+export function markUdpApp(app: u32, since: u32): void {
+  const e = lastUdp;
+  if (e == 0) return;
+  const f = load<u32>(e + E_FLAGS);
+  if ((f & F_APP) != 0 && load<u32>(e + E_BASE1) == app) return;
+  store<u32>(e + E_BASE0, since);
+  store<u32>(e + E_BASE1, app);
+  store<u32>(e + E_FLAGS, f | F_APP);
+}
+
+/**
+ * The application marked on the last datagram's conversation (stream `s`),
+ * if it was recognised by frame `at`; 0 otherwise.
+ */
+export function udpAppAt(s: i32, at: u32): u32 {
+  const e = lastUdp;
+  if (e == 0 || load<i32>(e + E_STREAM) != s) return 0;
+  const f = load<u32>(e + E_FLAGS);
+  if ((f & F_APP) == 0 || load<u32>(e + E_BASE0) > at) return 0;
+  return load<u32>(e + E_BASE1);
 }
 
 /** Base sequence numbers of the last tcpBases() lookup: this direction, and the reverse. */

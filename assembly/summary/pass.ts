@@ -5,6 +5,7 @@
 import * as col from "./columns";
 import * as ev from "../capture/events";
 import { intern } from "./intern";
+import { sectionFirstIf } from "../capture/reader";
 import { pinfo, frame, AddrKind } from "../core/pinfo";
 import { beginPacket } from "../core/tree";
 import { dissectFrame } from "../dissect/frame";
@@ -53,7 +54,8 @@ export function onRecord(
   nsec: u32,
 ): void {
   const ts: i64 = hasTime ? sec * 1000000000 + <i64>nsec : col.NO_TIME;
-  if (hasTime && firstTs == col.NO_TIME) firstTs = ts;
+  // As tshark: times are relative to the first frame, taken as 0 when it has no time stamp.
+  if (packets == 0) firstTs = hasTime ? ts : 0;
   frame.number = packets + 1;
   frame.hasTime = hasTime;
   frame.sec = sec;
@@ -64,6 +66,7 @@ export function onRecord(
   frame.capLen = capLen;
   frame.origLen = <i32>origLen;
   frame.iface = iface;
+  frame.ifaceLocal = iface >= 0 ? iface - sectionFirstIf : -1;
   frame.linkType = linkType;
   frame.stream = -1;
   frame.track = true;
@@ -109,7 +112,8 @@ function writeRow(ts: i64, capLen: i32, origLen: u32, fileOffset: u64, iface: i3
   store<u32>(col.colSrc + (i << 2), src);
   store<u32>(col.colDst + (i << 2), dst);
   // Bit 7 of the address kind marks packets whose columns do not tell their fields exactly.
-  store<u8>(col.colAddrKind + i, <u8>kind | (pinfo.complex || pinfo.fragmented ? 0x80 : 0));
+  // Bit 6 marks packets with a shim between link and network layer.
+  store<u8>(col.colAddrKind + i, <u8>kind | (pinfo.complex || pinfo.fragmented ? 0x80 : 0) | (pinfo.shimmed ? 0x40 : 0));
   store<u16>(col.colSrcPort + (i << 1), <u16>pinfo.srcPort);
   store<u16>(col.colDstPort + (i << 1), <u16>pinfo.dstPort);
   store<i32>(col.colStream + (i << 2), pinfo.stream);

@@ -2,6 +2,8 @@
 // per packet, matching tshark -T fields.
 
 import { FieldExtractor } from '../lib/engine/fields';
+import { evaluatePlan, type CompiledFilter } from '../lib/filter/compile';
+import { NodeFields } from '../lib/filter/packet-fields';
 import type { Engine, CaptureIndex } from '../lib/engine/engine';
 import { readCaptureFile } from '../lib/engine/node';
 
@@ -9,6 +11,8 @@ export interface FieldsOptions {
   fields: string[];
   header: boolean;
   separator: string;
+  /** Only packets this display filter matches are written. */
+  filter?: CompiledFilter;
 }
 
 /** Separator names tshark accepts with -E separator=. */
@@ -26,8 +30,10 @@ export function writeFields(engine: Engine, file: string, opts: FieldsOptions, w
   const extractor = new FieldExtractor(engine.registry, opts.fields);
   if (opts.header) write(opts.fields.join(opts.separator) + '\n');
   const sources = (s: number) => engine.sourceBytes(s);
+  const filter = opts.filter;
   engine.onPacketTree((packet, raw, index) => {
     const comments = index.info.comments.get(packet);
+    if (filter && !evaluatePlan(filter.plan, new NodeFields(filter.fieldIds, engine.registry, raw, sources, comments))) return;
     write(extractor.extract(raw, sources, comments ? { comments } : {}).join(opts.separator) + '\n');
   });
   try {

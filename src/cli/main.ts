@@ -1,6 +1,10 @@
 // The packetlens command line: the same engine as the browser app, on files.
 
-import { loadEngine, readCaptureFile } from '../lib/engine/node';
+import { openSync, closeSync } from 'node:fs';
+import { loadEngine, readCaptureFile, readPacketBytes } from '../lib/engine/node';
+import { compileFilter } from '../lib/filter/compile';
+import { FilterError } from '../lib/filter/errors';
+import { runFilter } from '../lib/filter/evaluate';
 import { UnknownFieldsError } from '../lib/engine/fields';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { captureErrorLine } from './report';
@@ -13,7 +17,8 @@ const USAGE = `usage: packetlens <command> FILE [options]
 commands:
   info FILE [--json]                          what the capture holds (like capinfos)
   fields FILE -e FIELD [-e FIELD ...]         field values, tab-separated (like tshark -T fields)
-         [-E header=y] [-E separator=/t|/s|C]
+         [-E header=y] [-E separator=/t|/s|C] [-Y FILTER]
+  count FILE [-Y FILTER]                      how many packets (the display filter) matches
   fieldnames [PREFIX]                         the fields the engine knows, with their meaning
 
 Exit status: 0 when the whole file was read; 2 when it is damaged or not a
@@ -37,6 +42,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await fields(args);
       case 'fieldnames':
         return await fieldNames(args);
+      case 'count':
+        return await count(args);
       case undefined:
       case 'help':
       case '--help':
@@ -46,6 +53,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (e) {
+    if (e instanceof FilterError) {
+      process.stderr.write(`packetlens: ${e.explain(args.filter ?? '')}\n`);
+      return 4;
+    }
     if (e instanceof UsageError || e instanceof UnknownFieldsError) {
       process.stderr.write(`packetlens: ${e.message}\n`);
       if (e instanceof UsageError) process.stderr.write(USAGE);
@@ -82,14 +93,35 @@ async function fields(args: ParsedArgs): Promise<number> {
   const file = fileArg(args);
   if (args.fields.length === 0) throw new UsageError('fields needs at least one -e FIELD');
   const engine = await loadEngine();
+  const filter = args.filter !== undefined ? compileFilter(args.filter, engine.registry) : undefined;
   const out = new BufferedWriter(process.stdout);
   const index = writeFields(
     engine,
     file,
-    { fields: args.fields, header: args.options.get('header') === 'y', separator: separatorFrom(args.options.get('separator')) },
+    { fields: args.fields, header: args.options.get('header') === 'y', separator: separatorFrom(args.options.get('separator')), ...(filter ? { filter } : {}) },
     (s) => out.write(s),
   );
   await out.close();
+  const error = captureErrorLine(file, index);
+  if (error) process.stderr.write(error + '\n');
+  return error ? 2 : 0;
+}
+
+async function count(args: ParsedArgs): Promise<number> {
+  const file = fileArg(args);
+  const engine = await loadEngine();
+  const filter = args.filter !== undefined ? compileFilter(args.filter, engine.registry) : null;
+  const index = readCaptureFile(engine, file);
+  let n = index.packetCount;
+  if (filter) {
+    const fd = openSync(file, 'r');
+    try {
+      n = (await runFilter(filter, index, engine, async (ids) => ids.map((i) => readPacketBytes(fd, index, i)))).count;
+    } finally {
+      closeSync(fd);
+    }
+  }
+  process.stdout.write(`${n}\n`);
   const error = captureErrorLine(file, index);
   if (error) process.stderr.write(error + '\n');
   return error ? 2 : 0;

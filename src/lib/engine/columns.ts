@@ -43,6 +43,8 @@ export enum AddrKind {
 export const ADDR_KIND_MASK = 0x03;
 /** Bit of the addrKind column set when the columns do not tell the packet's fields exactly (see pinfo.complex). */
 export const COMPLEX_PACKET = 0x80;
+/** Bit of the addrKind column set when a shim sits between link and network layer (802.1Q, MPLS, PPPoE, PPP, LLC). */
+export const SHIMMED_PACKET = 0x40;
 
 export const BYTES_PER_PACKET = COLUMN_SPECS.reduce((sum, c) => sum + c.array.BYTES_PER_ELEMENT, 0);
 

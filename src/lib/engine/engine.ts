@@ -58,17 +58,20 @@ export class CaptureIndex {
     return this.info.interfaces[iface]?.linkType ?? 1;
   }
 
-  private first: bigint | null = null;
-  private firstScanned = 0;
-
-  /** Time of the first packet that has one, in ns; null when none has. */
+  /** Time of the first frame, which relative times count from (0 when it has no time stamp, as in tshark). */
   firstTime(): bigint | null {
-    const t = this.columns.arrays.time;
-    while (this.first === null && this.firstScanned < this.columns.length) {
-      const v = t[this.firstScanned++]!;
-      if (v !== NO_TIME) this.first = v;
-    }
-    return this.first;
+    if (this.columns.length === 0) return null;
+    const v = this.columns.arrays.time[0]!;
+    return v === NO_TIME ? 0n : v;
+  }
+
+  /** An interface's number within its pcapng section (frame.interface_id). */
+  localInterface(iface: number): number {
+    const interfaces = this.info.interfaces;
+    const section = interfaces[iface]?.section;
+    let first = iface;
+    while (first > 0 && interfaces[first - 1]?.section === section) first--;
+    return iface - first;
   }
 }
 
@@ -314,6 +317,7 @@ export class Engine {
       c.origLen(i),
       index.linkType(i),
       iface === NO_INTERFACE ? -1 : iface,
+      iface === NO_INTERFACE ? -1 : index.localInterface(iface),
       index.info.format === FileFormat.PCAPNG ? 1 : 0,
       i + 1,
       hasTime ? 1 : 0,

@@ -32,6 +32,7 @@ export interface EngineExports {
     origLen: number,
     linkType: number,
     iface: number,
+    ifaceLocal: number,
     showInterface: number,
     number: number,
     hasTime: number,

@@ -2,7 +2,7 @@
 
 import { FilterError } from './errors';
 
-export type TokenKind = 'word' | 'string' | 'op' | 'and' | 'or' | 'not' | '(' | ')' | '{' | '}' | '[' | ']' | ',' | ':' | 'end';
+export type TokenKind = 'word' | 'string' | 'op' | 'and' | 'or' | 'not' | '&' | '(' | ')' | '{' | '}' | '[' | ']' | ',' | ':' | 'end';
 
 export interface Token {
   kind: TokenKind;
@@ -93,6 +93,11 @@ export function tokenize(text: string): Token[] {
       i += 2;
       continue;
     }
+    if (c === '&') {
+      tokens.push({ kind: '&', text: '&', start, end: i + 1 });
+      i++;
+      continue;
+    }
     if (c === '!') {
       tokens.push({ kind: 'not', text: '!', start, end: i + 1 });
       i++;
@@ -107,6 +112,11 @@ export function tokenize(text: string): Token[] {
     }
     if (c === ':' && bracketDepth > 0) {
       tokens.push({ kind: ':', text: ':', start, end: i + 1 });
+      i++;
+      continue;
+    }
+    if (c === '-' && bracketDepth > 0) {
+      tokens.push({ kind: 'word', text: '-', start, end: i + 1 });
       i++;
       continue;
     }

@@ -31,6 +31,10 @@ const api = {
   sort: (...args: Parameters<CaptureService['sort']>) => service.sort(...args),
   rows: (...args: Parameters<CaptureService['rows']>) => service.rows(...args),
   packet: (i: number) => service.packet(i),
+  rowOf: (packet: number) => service.rowOf(packet),
+  checkFilter: (text: string) => service.checkFilter(text),
+  applyFilter: (...args: Parameters<CaptureService['applyFilter']>) => service.applyFilter(...args),
+  currentFilter: () => service.currentFilter(),
 };
 
 export type CaptureWorkerApi = typeof api;

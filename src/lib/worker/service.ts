@@ -16,6 +16,11 @@ import { restoreIndex, storeIndex, type StoredIndex } from './storage';
 import { sortOrder } from './sort';
 import { directSlices, type SliceSource } from './slices';
 import { loadSession, replaceIndex, saveSession } from '../db/sessions';
+import { compileFilter } from '../filter/compile';
+import { FilterError } from '../filter/errors';
+import { runFilter, type FilterProgress } from '../filter/evaluate';
+import { filterExpression } from '../filter/expression';
+import type { FilterCheck, FilterOutcome } from './types';
 
 /** Bytes read from the File per slice while decoding (the first slice is smaller). */
 export const SLICE = 16 << 20;
@@ -51,6 +56,12 @@ export class CaptureService {
   private decodeMs = 0;
   private order: Uint32Array | null = null;
   private infoCache: string[] | null = null;
+  /** The display filter in force: its text and the packets it matches. */
+  private filterText = '';
+  private matches: Uint8Array | null = null;
+  /** The packets shown, in order (sorted and filtered); null when all are, in capture order. */
+  private shown: Uint32Array | null = null;
+  private filterRun = 0;
 
   /**
    * How the File is read: directly by default; the browser worker installs a
@@ -168,6 +179,10 @@ export class CaptureService {
     this.cancelRequested = false;
     this.order = null;
     this.infoCache = null;
+    this.filterText = '';
+    this.matches = null;
+    this.shown = null;
+    this.filterRun++;
   }
 
   private progress(bytes: number, started: number): Progress {
@@ -209,9 +224,9 @@ export class CaptureService {
     return ifaces.some((i) => i.tsresol === 9 || (i.tsresol & 0x80) !== 0 || i.tsresol > 6) ? 9 : 6;
   }
 
-  /** Number of packets decoded so far. */
+  /** Number of packets shown: those decoded so far, or those the display filter matches. */
   count(): number {
-    return this.index?.packetCount ?? 0;
+    return this.shown ? this.shown.length : (this.index?.packetCount ?? 0);
   }
 
   /** Orders the rows by a column; rows() then follows that order. */
@@ -219,11 +234,80 @@ export class CaptureService {
     const index = this.requireIndex();
     if (column === 'info' && !this.infoCache) this.infoCache = await this.allInfo();
     this.order = sortOrder(index, column, ascending, this.infoCache, this.engine!.registry);
+    this.updateShown();
   }
 
   /** The packet index shown at row position `row`. */
   packetAt(row: number): number {
-    return this.order ? this.order[row]! : row;
+    return this.shown ? this.shown[row]! : row;
+  }
+
+  /** The row position at which packet `packet` is shown, or -1 when the filter hides it. */
+  rowOf(packet: number): number {
+    if (!this.shown) return packet < this.count() ? packet : -1;
+    return this.shown.indexOf(packet);
+  }
+
+  private updateShown(): void {
+    const n = this.index?.packetCount ?? 0;
+    const matches = this.matches;
+    if (!matches && !this.order) {
+      this.shown = null;
+      return;
+    }
+    const order = this.order ?? Uint32Array.from({ length: n }, (_, i) => i);
+    this.shown = matches ? order.filter((p) => matches[p] === 1) : order;
+  }
+
+  /** Whether a display filter is valid, and what is wrong with it if not (while the user types). */
+  checkFilter(text: string): FilterCheck {
+    if (!text.trim()) return { ok: true };
+    try {
+      compileFilter(text, this.requireEngine().registry);
+      return { ok: true };
+    } catch (e) {
+      if (!(e instanceof FilterError)) throw e;
+      return { ok: false, message: e.message, position: e.position, length: e.length, suggestions: e.suggestions, explanation: e.explain(text) };
+    }
+  }
+
+  /**
+   * Applies a display filter (an empty one shows every packet). A filter
+   * that does not compile changes nothing and says why.
+   */
+  applyFilter(text: string, onProgress?: (p: FilterProgress) => void): Promise<FilterOutcome> {
+    return this.answer(async () => {
+      const index = this.requireIndex();
+      const engine = this.requireEngine();
+      const run = ++this.filterRun;
+      const total = index.packetCount;
+      if (!text.trim()) {
+        this.filterText = '';
+        this.matches = null;
+        this.updateShown();
+        return { ok: true, text: '', shown: total, total, dissected: 0, milliseconds: 0 };
+      }
+      const check = this.checkFilter(text);
+      if (!check.ok) return check;
+      const result = await runFilter(
+        compileFilter(text, engine.registry),
+        index,
+        engine,
+        (packets) => this.readPackets(packets),
+        onProgress,
+        () => run !== this.filterRun,
+      );
+      if (run !== this.filterRun) return { ok: false, message: 'Another filter was applied meanwhile.', position: 0, length: 0, suggestions: [], explanation: '' };
+      this.filterText = text;
+      this.matches = result.matches;
+      this.updateShown();
+      return { ok: true, text, shown: result.count, total, dissected: result.dissected, milliseconds: result.milliseconds };
+    });
+  }
+
+  /** The display filter in force ('' when none). */
+  currentFilter(): string {
+    return this.filterText;
   }
 
   /** Runs a request from the page ahead of decoding. */
@@ -247,7 +331,7 @@ export class CaptureService {
   private async rowsNow(req: RowRequest): Promise<Row[]> {
     const index = this.requireIndex();
     const engine = this.requireEngine();
-    const n = Math.max(0, Math.min(req.count, index.packetCount - req.start));
+    const n = Math.max(0, Math.min(req.count, this.count() - req.start));
     const packets = Array.from({ length: n }, (_, k) => this.packetAt(req.start + k));
     const bytes = await this.readPackets(packets);
     const c = index.columns;
@@ -302,6 +386,7 @@ export class CaptureService {
           abbrev: n.field.abbrev,
           blurb: n.field.blurb,
           value: n.display,
+          filter: filterExpression(n.field, n.value, n.display),
           offset: n.offset,
           length: n.length,
           source: n.source,

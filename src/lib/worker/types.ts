@@ -50,8 +50,10 @@ export interface TreeNode {
   abbrev: string;
   /** The field's explanation for learners. */
   blurb: string;
-  /** The value as a filter would spell it, '' for protocols and labels. */
+  /** The value as tshark prints it, '' for protocols and labels. */
   value: string;
+  /** A display filter selecting packets with this field value (Apply as filter). */
+  filter: string;
   offset: number;
   length: number;
   /** Index into PacketView.sources. */
@@ -74,3 +76,31 @@ export interface RowRequest {
   count: number;
   timeFormat: TimeFormat;
 }
+
+/** A display filter checked while it is typed. */
+export type FilterCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      message: string;
+      /** Where the problem is in the filter text, and how long. */
+      position: number;
+      length: number;
+      /** Field names close to an unknown one. */
+      suggestions: string[];
+      /** The message with the filter and a caret under the problem. */
+      explanation: string;
+    };
+
+/** What applying a display filter did. */
+export type FilterOutcome =
+  | Exclude<FilterCheck, { ok: true }>
+  | {
+      ok: true;
+      text: string;
+      shown: number;
+      total: number;
+      /** Packets that had to be dissected (the columns could not answer for them). */
+      dissected: number;
+      milliseconds: number;
+    };

@@ -35,6 +35,7 @@ const api = {
   checkFilter: (text: string) => service.checkFilter(text),
   applyFilter: (...args: Parameters<CaptureService['applyFilter']>) => service.applyFilter(...args),
   currentFilter: () => service.currentFilter(),
+  find: (...args: Parameters<CaptureService['find']>) => service.find(...args),
 };
 
 export type CaptureWorkerApi = typeof api;

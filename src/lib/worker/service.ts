@@ -21,6 +21,7 @@ import { FilterError } from '../filter/errors';
 import { runFilter, type FilterProgress } from '../filter/evaluate';
 import { filterExpression } from '../filter/expression';
 import type { FilterCheck, FilterOutcome } from './types';
+import { findInBytes, rowsFrom, searchBytes, type FindRequest, type FindResult } from './find';
 
 /** Bytes read from the File per slice while decoding (the first slice is smaller). */
 export const SLICE = 16 << 20;
@@ -183,6 +184,7 @@ export class CaptureService {
     this.matches = null;
     this.shown = null;
     this.filterRun++;
+    this.findCache = null;
   }
 
   private progress(bytes: number, started: number): Progress {
@@ -302,6 +304,36 @@ export class CaptureService {
       this.matches = result.matches;
       this.updateShown();
       return { ok: true, text, shown: result.count, total, dissected: result.dissected, milliseconds: result.milliseconds };
+    });
+  }
+
+  /** The last filter searched for with Find, and the packets it matches. */
+  private findCache: { text: string; matches: Uint8Array } | null = null;
+
+  /** Find packet: the next (or previous) shown row matching a filter, a string or hex bytes. */
+  find(req: FindRequest): Promise<FindResult> {
+    return this.answer(async () => {
+      const index = this.requireIndex();
+      const count = this.count();
+      if (count === 0) return { found: false, message: 'No packets are shown.' };
+      if (req.kind !== 'filter') {
+        const needle = searchBytes(req.kind, req.text);
+        if (typeof needle === 'string') return { found: false, message: needle };
+        return findInBytes(needle, req, count, (row) => this.packetAt(row), (packets) => this.readPackets(packets));
+      }
+      const check = this.checkFilter(req.text);
+      if (!check.ok) return { found: false, message: check.explanation };
+      if (!req.text.trim()) return { found: false, message: 'Type a display filter to find.' };
+      if (this.findCache?.text !== req.text || this.findCache.matches.length !== index.packetCount) {
+        const engine = this.requireEngine();
+        const result = await runFilter(compileFilter(req.text, engine.registry), index, engine, (packets) => this.readPackets(packets));
+        this.findCache = { text: req.text, matches: result.matches };
+      }
+      const matches = this.findCache.matches;
+      for (const { row, wrapped } of rowsFrom(req.from, count, req.backwards)) {
+        if (matches[this.packetAt(row)]) return { found: true, row, wrapped };
+      }
+      return { found: false, message: 'No shown packet matches this filter.' };
     });
   }
 

@@ -135,3 +135,31 @@ test('Ctrl+F finds packets by filter, string and hex, forwards and backwards', a
   await input.press('Enter');
   await expect(page.getByTestId('find-message')).toContainText('is not a hex sequence');
 });
+
+test('a field added as a column shows its values and stays with the session', async ({ page }) => {
+  await openSample(page);
+  await expect(page.getByText('Saved in this browser')).toBeVisible();
+  await applyFilter(page, 'dns');
+  await page.getByTestId('packet-row').first().click();
+  const tree = page.getByTestId('detail-tree');
+  await tree.getByRole('treeitem', { name: /^Domain Name System/ }).locator('.twisty').first().click();
+  await tree.getByRole('treeitem', { name: /^Queries/ }).locator('.twisty').first().click();
+  await tree.getByRole('treeitem', { name: /^\S+: type / }).first().locator('.twisty').first().click();
+  await tree.getByText(/^Name: /).first().click();
+  await page.getByTestId('add-column').click();
+  await expect(page.getByTestId('custom-column')).toHaveText([/^dns\.qry\.name/]);
+  // The values are tshark's for the same field, row by row.
+  const out = execFileSync('tshark', ['-n', '-r', SAMPLE, '-Y', 'dns', '-T', 'fields', '-e', 'dns.qry.name'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const want = out.split('\n').filter(Boolean);
+  const cells = await page.getByTestId('custom-cell').allTextContents();
+  expect(cells.length).toBeGreaterThan(3);
+  expect(cells).toEqual(want.slice(0, cells.length));
+  // Reloading reopens the session with its column.
+  await page.reload();
+  await expect(page.getByTestId('custom-column')).toHaveText([/^dns\.qry\.name/]);
+  await page.getByRole('button', { name: 'Remove the column dns.qry.name' }).click();
+  await expect(page.getByTestId('custom-column')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('packet-count')).toHaveText('136');
+  await expect(page.getByTestId('custom-column')).toHaveCount(0);
+});

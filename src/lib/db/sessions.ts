@@ -19,6 +19,8 @@ export interface SessionRecord {
   added: number;
   /** A problem found while reading the capture (the packets before it are kept). */
   problem: string | null;
+  /** Fields added as columns of the packet list (absent in sessions stored before there were any). */
+  columns?: string[];
 }
 
 interface CaptureRecord {
@@ -85,6 +87,7 @@ export async function saveSession(meta: CaptureMeta, blob: Blob, index: StoredIn
     lastTime: meta.lastTime,
     added: Date.now(),
     problem: meta.error ? `byte ${meta.error.offset}: ${meta.error.message}` : null,
+    columns: meta.columns,
   };
   try {
     return await d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
@@ -116,6 +119,11 @@ export async function loadSession(id: number): Promise<{ record: SessionRecord; 
 /** Replaces a session's stored index (after rebuilding a damaged one). */
 export async function replaceIndex(id: number, index: StoredIndex): Promise<void> {
   await database().indexes.put({ id, index });
+}
+
+/** Keeps the fields a session shows as columns. */
+export async function setSessionColumns(id: number, columns: string[]): Promise<void> {
+  await database().sessions.update(id, { columns });
 }
 
 export async function renameSession(id: number, name: string): Promise<void> {

@@ -36,6 +36,7 @@ const api = {
   applyFilter: (...args: Parameters<CaptureService['applyFilter']>) => service.applyFilter(...args),
   currentFilter: () => service.currentFilter(),
   find: (...args: Parameters<CaptureService['find']>) => service.find(...args),
+  setColumns: (columns: string[]) => service.setColumns(columns),
 };
 
 export type CaptureWorkerApi = typeof api;

@@ -15,7 +15,8 @@ import type { CaptureMeta, PacketView, Progress, Row, RowRequest, SortColumn, Tr
 import { restoreIndex, storeIndex, type StoredIndex } from './storage';
 import { sortOrder } from './sort';
 import { directSlices, type SliceSource } from './slices';
-import { loadSession, replaceIndex, saveSession } from '../db/sessions';
+import { loadSession, replaceIndex, saveSession, setSessionColumns } from '../db/sessions';
+import { FieldExtractor } from '../engine/fields';
 import { compileFilter } from '../filter/compile';
 import { FilterError } from '../filter/errors';
 import { runFilter, type FilterProgress } from '../filter/evaluate';
@@ -63,6 +64,10 @@ export class CaptureService {
   /** The packets shown, in order (sorted and filtered); null when all are, in capture order. */
   private shown: Uint32Array | null = null;
   private filterRun = 0;
+  /** Fields shown as extra columns, and the session they are kept with. */
+  private columns: string[] = [];
+  private extractor: FieldExtractor | null = null;
+  private sessionId: number | null = null;
 
   /**
    * How the File is read: directly by default; the browser worker installs a
@@ -158,20 +163,39 @@ export class CaptureService {
    */
   async save(): Promise<number> {
     if (!this.blob) throw new Error('no capture is open');
-    return saveSession(this.meta(), this.blob, this.stored());
+    this.sessionId = await saveSession(this.meta(), this.blob, this.stored());
+    return this.sessionId;
+  }
+
+  /**
+   * Shows these registry fields as extra columns of the packet list, and
+   * keeps the choice with the session. Unknown names are refused.
+   */
+  async setColumns(columns: string[]): Promise<void> {
+    const unique = [...new Set(columns)];
+    this.extractor = unique.length ? new FieldExtractor(this.requireEngine().registry, unique) : null;
+    this.columns = unique;
+    if (this.sessionId !== null) await setSessionColumns(this.sessionId, unique);
   }
 
   /** Opens a stored session; rebuilds its index from the capture bytes when the stored one is unusable. */
   async openSession(id: number, onProgress?: (p: Progress) => void): Promise<CaptureMeta | null> {
     const stored = await loadSession(id);
     if (!stored) return null;
+    let meta: CaptureMeta;
     try {
-      return this.restore(stored.blob, stored.record.name, stored.index);
+      meta = this.restore(stored.blob, stored.record.name, stored.index);
     } catch {
-      const meta = await this.open(stored.blob, stored.record.name, onProgress);
+      meta = await this.open(stored.blob, stored.record.name, onProgress);
       await replaceIndex(id, this.stored());
-      return meta;
     }
+    this.sessionId = id;
+    // Columns of fields this engine no longer knows are dropped.
+    const registry = this.requireEngine().registry;
+    const known = (stored.record.columns ?? []).filter((c) => c === 'frame.comment' || registry.ids(c).length > 0);
+    this.columns = known;
+    this.extractor = known.length ? new FieldExtractor(registry, known) : null;
+    return { ...meta, columns: known };
   }
 
   private reset(blob: Blob, name: string): void {
@@ -185,6 +209,9 @@ export class CaptureService {
     this.shown = null;
     this.filterRun++;
     this.findCache = null;
+    this.columns = [];
+    this.extractor = null;
+    this.sessionId = null;
   }
 
   private progress(bytes: number, started: number): Progress {
@@ -218,6 +245,7 @@ export class CaptureService {
       cancelled: this.cancelRequested,
       readMs: this.readMs,
       decodeMs: this.decodeMs,
+      columns: this.columns,
     };
   }
 
@@ -389,8 +417,20 @@ export class CaptureService {
         info: d.info,
         color: rowColor(d.protocol, c.arrays.ipProto[i]!, c.arrays.aux[i]!),
         comment: index.info.comments.has(i),
+        custom: this.customValues(i, bytes[k]!, rebuilt[k]!),
       };
     });
+  }
+
+  /** The custom columns' values for packet i (its fields dissected once more). */
+  private customValues(i: number, bytes: Uint8Array, rebuilt: Rebuilt[]): string[] {
+    const extractor = this.extractor;
+    if (!extractor) return [];
+    const engine = this.requireEngine();
+    const index = this.requireIndex();
+    const raw = engine.dissectNodes(index, i, bytes, rebuilt);
+    const comments = index.info.comments.get(i);
+    return extractor.extract(raw, (s) => engine.sourceBytes(s), comments ? { comments } : {});
   }
 
   private previousTime(i: number, fallback: bigint): bigint {

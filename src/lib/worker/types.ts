@@ -28,6 +28,8 @@ export interface CaptureMeta {
   /** Milliseconds spent reading the file, and in the engine, during decoding. */
   readMs: number;
   decodeMs: number;
+  /** Fields shown as extra columns of the packet list (kept with the session). */
+  columns: string[];
 }
 
 export interface Row {
@@ -41,6 +43,8 @@ export interface Row {
   info: string;
   color: string;
   comment: boolean;
+  /** Values of the custom columns, as tshark -T fields prints them. */
+  custom: string[];
 }
 
 export interface TreeNode {

@@ -18,7 +18,10 @@ export class FilterError extends Error {
 
   /** The message, the filter, and a caret line under the problem, as tshark prints them. */
   explain(filter: string): string {
-    const caret = ' '.repeat(this.position) + '^' + '~'.repeat(Math.max(0, this.length - 1));
+    // Tabs stay tabs, and a character outside the BMP takes one column, so the caret lines up.
+    const before = filter.slice(0, this.position).replace(/[^\t]/gu, ' ');
+    const under = Array.from(filter.slice(this.position, this.position + this.length)).length;
+    const caret = before + '^' + '~'.repeat(Math.max(0, under - 1));
     const hint = this.suggestions.length ? `\nDid you mean ${this.suggestions.map((s) => `"${s}"`).join(', ')}?` : '';
     return `${this.message}\n    ${filter}\n    ${caret}${hint}`;
   }

@@ -87,7 +87,14 @@ class Parser {
       this.next();
       if (t.text === 'in') return this.set(left);
       const right = this.operand();
-      return { kind: 'compare', op: t.text as CompareOp, left, right, opSpan: { start: t.start, end: t.end }, start: left.start, end: right.end };
+      const span = { opSpan: { start: t.start, end: t.end }, start: left.start, end: right.end };
+      if (t.text === '===') {
+        // all_eq: present (one equals) and none differs.
+        const equal: Expr = { kind: 'compare', op: '==', left, right, ...span };
+        const differs: Expr = { kind: 'compare', op: '~=', left, right, ...span };
+        return { kind: 'and', left: equal, right: { kind: 'not', expr: differs, start: span.start, end: span.end }, start: span.start, end: span.end };
+      }
+      return { kind: 'compare', op: t.text as CompareOp, left, right, ...span };
     }
     return { kind: 'test', subject: left, start: left.start, end: left.end };
   }
@@ -151,30 +158,41 @@ class Parser {
     return { kind: 'word', text: t.text, start: t.start, end: t.end };
   }
 
+  /** [offset:length], [from-to], [offset], [offset:], [:length]; a negative offset counts from the end. */
   private slice(): Slice {
     const open = this.next();
-    const number = (): number | null => {
-      if (this.peek().kind !== 'word') return null;
-      const w = this.next();
-      const v = Number(w.text);
-      if (!Number.isInteger(v)) throw new FilterError(`"${w.text}" is not a valid byte offset.`, w.start, w.end - w.start);
-      return v;
+    // Inside brackets the lexer gives "-" as a word of its own: a sign, or the dash of from-to.
+    const dash = () => this.peek().kind === 'word' && this.peek().text === '-';
+    const number = (what: string): number | null => {
+      const negative = dash() ? this.next() : null;
+      const t = this.peek();
+      if (t.kind !== 'word' || t.text === '-') {
+        if (negative) throw this.unexpected(t, `a byte ${what}`);
+        return null;
+      }
+      this.next();
+      const v = Number(t.text);
+      if (!Number.isInteger(v) || v < 0) throw new FilterError(`"${t.text}" is not a valid byte ${what}.`, t.start, t.end - t.start);
+      return negative ? -v : v;
     };
-    let offset = number();
+    const offset = number('offset');
     let length: number | null = null;
     if (this.peek().kind === ':') {
       this.next();
-      length = number();
-    } else if (this.peek().kind === 'word' && this.peek().text === '-') {
+      length = number('length');
+      if (offset === null && length === null) throw this.unexpected(this.peek(), 'a byte length');
+    } else if (offset !== null && dash()) {
       this.next();
-      const to = number();
-      if (to !== null && offset !== null) length = to - offset + 1;
+      const to = number('offset');
+      if (to === null) throw this.unexpected(this.peek(), 'a byte offset');
+      if ((to < 0) !== (offset < 0)) throw new FilterError(`The range ${offset}-${to} is not valid: its ends have different signs.`, open.start, this.peek().end - open.start);
+      length = to - offset + 1;
     } else if (offset !== null) {
       length = 1;
     }
-    // A range written [from-to] comes through the lexer as one number and a second (negative) one.
-    offset ??= 0;
+    if (offset === null && length === null) throw this.unexpected(this.peek(), 'a byte offset');
+    if (length !== null && length <= 0) throw new FilterError('This slice is empty: its length must be at least 1.', open.start, this.peek().end - open.start);
     const close = this.expect(']', '"]"');
-    return { offset, length, start: open.start, end: close.end };
+    return { offset: offset ?? 0, length, start: open.start, end: close.end };
   }
 }

@@ -4,6 +4,7 @@
 
 import { FieldType, INTEGER_TYPES, type FieldInfo } from '../engine/registry';
 import { FilterError } from './errors';
+import { ESCAPED_BYTE } from './lexer';
 import type { Span } from './ast';
 
 export type Value =
@@ -19,11 +20,15 @@ function fail(text: string, what: string, span: Span): never {
   throw new FilterError(`"${text}" is not ${what}.`, span.start, Math.max(1, span.end - span.start));
 }
 
+/** A number as C writes it: decimal, octal with a leading 0, 0x hexadecimal, or 0b binary; maybe negative. */
 export function parseInteger(text: string, span: Span, field?: FieldInfo): bigint {
   const t = text.trim();
-  if (/^-?\d+$/.test(t)) return BigInt(t.length > 1 && t.startsWith('0') ? parseInt(t, 8) : t);
-  if (/^-?0x[0-9a-fA-F]+$/.test(t)) return t.startsWith('-') ? -BigInt(t.slice(1)) : BigInt(t);
-  if (/^-?0b[01]+$/.test(t)) return t.startsWith('-') ? -BigInt(t.slice(1)) : BigInt(t);
+  const m = /^(-?)(0[0-7]+|0x[0-9a-f]+|0b[01]+|0|[1-9]\d*)$/i.exec(t);
+  if (m) {
+    const digits = m[2]!;
+    const v = /^0[0-7]/.test(digits) ? BigInt('0o' + digits.slice(1)) : BigInt(digits);
+    return m[1] ? -v : v;
+  }
   if (field?.type === FieldType.BOOLEAN) {
     const l = t.toLowerCase();
     if (l === 'true') return 1n;
@@ -125,9 +130,52 @@ export function parseSeconds(text: string, span: Span): bigint {
   return m[1] ? -ns : ns;
 }
 
+/** The range of each integer type. */
+const INTEGER_LIMITS: Partial<Record<FieldType, { min: bigint; max: bigint }>> = {
+  [FieldType.UINT8]: { min: 0n, max: 0xffn },
+  [FieldType.UINT16]: { min: 0n, max: 0xffffn },
+  [FieldType.UINT24]: { min: 0n, max: 0xffffffn },
+  [FieldType.UINT32]: { min: 0n, max: 0xffffffffn },
+  [FieldType.FRAMENUM]: { min: 0n, max: 0xffffffffn },
+  [FieldType.UINT64]: { min: 0n, max: 0xffffffffffffffffn },
+  [FieldType.INT32]: { min: -0x80000000n, max: 0x7fffffffn },
+  [FieldType.INT64]: { min: -0x8000000000000000n, max: 0x7fffffffffffffffn },
+};
+
+/** An integer literal for `field`, within its type's range; for a boolean, 1 for any value but 0. */
+function integerFor(field: FieldInfo, text: string, span: Span): bigint {
+  const v = parseInteger(text, span, field);
+  if (field.type === FieldType.BOOLEAN) {
+    if (v < 0n) fail(text, `a valid value for ${field.abbrev} (True, False, 1 or 0)`, span);
+    return v === 0n ? 0n : 1n;
+  }
+  const limits = INTEGER_LIMITS[field.type];
+  if (limits && (v < limits.min || v > limits.max)) fail(text, `a valid value for ${field.abbrev}, which holds ${limits.min} to ${limits.max}`, span);
+  return v;
+}
+
+/** The prefix length written after "/", from 0 to `max`; `max` when there is none. */
+function prefixLength(text: string, prefix: string | undefined, max: number, what: string, span: Span): number {
+  if (prefix === undefined) return max;
+  const bits = /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
+  if (!(bits <= max)) fail(text, `a valid ${what} with a prefix length of 0 to ${max}`, span);
+  return bits;
+}
+
+/** A quoted literal as bytes: its UTF-8, except bytes written as escapes (\xff), which stay as they are. */
+export function stringBytes(text: string): Uint8Array {
+  const out: number[] = [];
+  for (const part of text.split(/([\udc80-\udcff])/u)) {
+    const code = part.length === 1 ? part.charCodeAt(0) : 0;
+    if (code >= ESCAPED_BYTE + 0x80 && code <= ESCAPED_BYTE + 0xff) out.push(code - ESCAPED_BYTE);
+    else out.push(...new TextEncoder().encode(part));
+  }
+  return Uint8Array.from(out);
+}
+
 /** A literal read as the type of `field`. `quoted` literals are strings unless the type says otherwise. */
 export function parseValue(field: FieldInfo, text: string, quoted: boolean, span: Span): Value {
-  if (INTEGER_TYPES.has(field.type) || field.type === FieldType.BOOLEAN) return { type: 'int', value: parseInteger(text, span, field) };
+  if (INTEGER_TYPES.has(field.type) || field.type === FieldType.BOOLEAN) return { type: 'int', value: integerFor(field, text, span) };
   switch (field.type) {
     case FieldType.DOUBLE: {
       const v = Number(text);
@@ -135,20 +183,18 @@ export function parseValue(field: FieldInfo, text: string, quoted: boolean, span
       return { type: 'double', value: v };
     }
     case FieldType.IPV4: {
-      const [addr, prefix] = text.split('/');
+      const [addr, prefix, extra] = text.split('/');
       const v = parseIpv4(addr!);
-      if (v === null) return fail(text, 'a valid IPv4 address', span);
-      const bits = prefix === undefined ? 32 : Number(prefix);
-      if (!Number.isInteger(bits) || bits < 0 || bits > 32) fail(text, 'a valid IPv4 address with a prefix length of 0 to 32', span);
+      if (v === null || extra !== undefined) return fail(text, 'a valid IPv4 address', span);
+      const bits = prefixLength(text, prefix, 32, 'IPv4 address', span);
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       return { type: 'ipv4', addr: (v & mask) >>> 0, mask };
     }
     case FieldType.IPV6: {
-      const [addr, prefix] = text.split('/');
+      const [addr, prefix, extra] = text.split('/');
       const v = parseIpv6(addr!);
-      if (!v) return fail(text, 'a valid IPv6 address', span);
-      const bits = prefix === undefined ? 128 : Number(prefix);
-      if (!Number.isInteger(bits) || bits < 0 || bits > 128) fail(text, 'a valid IPv6 address with a prefix length of 0 to 128', span);
+      if (!v || extra !== undefined) return fail(text, 'a valid IPv6 address', span);
+      const bits = prefixLength(text, prefix, 128, 'IPv6 address', span);
       return { type: 'ipv6', bytes: v, prefix: bits };
     }
     case FieldType.ETHER: {
@@ -162,7 +208,7 @@ export function parseValue(field: FieldInfo, text: string, quoted: boolean, span
       const v = quoted ? null : parseBytes(text);
       if (v) return { type: 'bytes', bytes: v };
       if (!quoted && !/^[\x20-\x7e]+$/.test(text)) fail(text, 'a valid byte string', span);
-      return { type: 'bytes', bytes: new TextEncoder().encode(text) };
+      return { type: 'bytes', bytes: stringBytes(text) };
     }
     case FieldType.STRING:
       return { type: 'string', value: text };

@@ -114,13 +114,13 @@ class Binder {
   }
 
   private isField(name: string): boolean {
-    return this.registry.get(name) !== undefined || name in HOST_FIELDS;
+    return this.registry.get(name) !== undefined || Object.hasOwn(HOST_FIELDS, name);
   }
 
   private source(op: Operand, position: 'left' | 'right' | 'test'): Source {
     if (op.kind === 'bitand') {
       const arg = this.source(op.arg, position);
-      if (!isIntegerField(valueField(arg))) throw new FilterError(`"&" applies to integer fields; ${describe(arg)} is not one.`, op.arg.start, op.arg.end - op.arg.start);
+      if (!INTEGER_TYPES.has(valueField(arg).type)) throw new FilterError(`"&" applies to integer fields; ${describe(arg)} is not one.`, op.arg.start, op.arg.end - op.arg.start);
       if (op.mask.kind !== 'word' || op.mask.slice) throw new FilterError('A bit mask must be an integer.', op.mask.start, op.mask.end - op.mask.start);
       return { kind: 'mask', arg, mask: parseInteger(op.mask.text, op.mask), span: op };
     }
@@ -140,7 +140,7 @@ class Binder {
       );
     }
     const field = this.registry.get(op.text);
-    const host = HOST_FIELDS[op.text];
+    const host = Object.hasOwn(HOST_FIELDS, op.text) ? HOST_FIELDS[op.text] : undefined;
     if (!field && !host) {
       const suggestions = closestNames(op.text, [...this.registry.fields.map((f) => f.abbrev), ...Object.keys(HOST_FIELDS)]);
       const looksLikeValue = /^[\d:.\/-]+$/.test(op.text);

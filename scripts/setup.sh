@@ -1,8 +1,8 @@
 #!/bin/sh
 # Installs what Packetlens needs and is missing, then builds what is stale.
 # Safe to run any number of times.
-#   scripts/setup.sh          for the app and the CLI
-#   scripts/setup.sh test     also the test tools (tshark, chromium, libpcap)
+#   scripts/setup.sh          for the app, the CLI and the live-capture bridge (libpcap)
+#   scripts/setup.sh test     also the test tools (tshark, chromium)
 #   scripts/setup.sh bench    also the benchmark tools (tshark, chromium)
 set -eu
 cd "$(dirname "$0")/.."
@@ -14,11 +14,13 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=6)?0:1)' ||
   { say "Node.js 20.6 or newer is needed (found $(node --version))"; exit 1; }
 
-# Debian packages, installed only when missing.
+# Debian packages, installed only when missing. libpcap-dev in every mode:
+# `npm ci` builds the live-capture bridge's libpcap binding (cap) against it.
 need_pkgs=""
 want() { dpkg -s "$1" >/dev/null 2>&1 || need_pkgs="$need_pkgs $1"; }
+want libpcap-dev
 case "$mode" in
-  test) want tshark; want wireshark-common; want chromium; want libpcap-dev ;;
+  test) want tshark; want wireshark-common; want chromium ;;
   bench) want tshark; want wireshark-common; want chromium ;;
 esac
 if [ -n "$need_pkgs" ]; then

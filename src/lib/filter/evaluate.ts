@@ -39,6 +39,8 @@ export async function runFilter(
   read: ReadPackets,
   onProgress?: (p: FilterProgress) => void,
   shouldStop?: () => boolean,
+  /** Packets before this one are not evaluated (left unmatched): a live capture's new packets only. */
+  from = 0,
 ): Promise<FilterResult> {
   const started = performance.now();
   const n = index.packetCount;
@@ -46,7 +48,7 @@ export async function runFilter(
   const test = new ColumnEvaluator(index, engine.registry).compile(filter.plan);
   const unknown: number[] = [];
   let count = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const a = test(i);
     if (a === YES) {
       matches[i] = 1;
@@ -55,6 +57,7 @@ export async function runFilter(
   }
   const registry = engine.registry;
   const frameOnly = readsOnlyFrame(filter, registry);
+  const frameTest = frameOnly ? frameSearch(filter.plan, frameOnly.id) : null;
   const tcpPayloads = readsTcpPayloads(filter.plan, registry);
   for (let b = 0; b < unknown.length; b += BATCH) {
     if (shouldStop?.()) break;
@@ -64,7 +67,7 @@ export async function runFilter(
       // The frame's value is the captured bytes: no dissection needed.
       const fields = new FrameBytes(frameOnly.id, index.info.comments);
       for (let k = 0; k < batch.length; k++) {
-        if (evaluatePlan(filter.plan, fields.of(batch[k]!, bytes[k]!))) {
+        if (frameTest ? frameTest(bytes[k]!) : evaluatePlan(filter.plan, fields.of(batch[k]!, bytes[k]!))) {
           matches[batch[k]!] = 1;
           count++;
         }
@@ -169,4 +172,46 @@ class FrameBytes implements PacketFields {
     if (field.id < 0) return field.abbrev === 'frame.comment' ? this.comments : [];
     return ids.includes(this.frameId) ? [this.bytes] : [];
   }
+}
+
+/**
+ * "frame contains ..." and its combinations, as a search of the captured
+ * bytes (the same test evaluatePlan makes, done with the native indexOf:
+ * such a filter reads every byte of the capture). Null for other plans.
+ */
+function frameSearch(plan: Plan, frameId: number): ((bytes: Uint8Array) => boolean) | null {
+  switch (plan.kind) {
+    case 'and':
+    case 'or': {
+      const a = frameSearch(plan.left, frameId);
+      const b = frameSearch(plan.right, frameId);
+      if (!a || !b) return null;
+      return plan.kind === 'and' ? (x) => a(x) && b(x) : (x) => a(x) || b(x);
+    }
+    case 'not': {
+      const a = frameSearch(plan.expr, frameId);
+      return a && ((x) => !a(x));
+    }
+    case 'compare': {
+      const { left, op, right } = plan;
+      if (op !== 'contains' || right.type !== 'bytes' || left.kind !== 'field' || left.slice || left.field.id !== frameId) return null;
+      const needle = right.bytes;
+      return (x) => includes(x, needle);
+    }
+    default:
+      return null;
+  }
+}
+
+function includes(hay: Uint8Array, needle: Uint8Array): boolean {
+  const n = needle.length;
+  if (n === 0) return true;
+  const first = needle[0]!;
+  const last = hay.length - n;
+  for (let at = hay.indexOf(first); at >= 0 && at <= last; at = hay.indexOf(first, at + 1)) {
+    let j = 1;
+    while (j < n && hay[at + j] === needle[j]) j++;
+    if (j === n) return true;
+  }
+  return false;
 }

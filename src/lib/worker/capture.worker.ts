@@ -37,6 +37,13 @@ const api = {
   currentFilter: () => service.currentFilter(),
   find: (...args: Parameters<CaptureService['find']>) => service.find(...args),
   setColumns: (columns: string[]) => service.setColumns(columns),
+  liveConnect: (...args: Parameters<CaptureService['liveConnect']>) => service.liveConnect(...args),
+  liveList: () => service.liveList(),
+  liveStart: (...args: Parameters<CaptureService['liveStart']>) => service.liveStart(...args),
+  liveStop: () => service.liveStop(),
+  liveDisconnect: () => service.liveDisconnect(),
+  liveCounters: () => service.liveCounters(),
+  liveCharts: (intervalMs: number, intervals: number) => service.liveCharts(intervalMs, intervals),
 };
 
 export type CaptureWorkerApi = typeof api;

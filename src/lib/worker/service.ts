@@ -17,11 +17,14 @@ import { sortOrder } from './sort';
 import { directSlices, type SliceSource } from './slices';
 import { loadSession, replaceIndex, saveSession, setSessionColumns } from '../db/sessions';
 import { FieldExtractor } from '../engine/fields';
-import { compileFilter } from '../filter/compile';
+import { compileFilter, type CompiledFilter } from '../filter/compile';
 import { FilterError } from '../filter/errors';
 import { runFilter, type FilterProgress } from '../filter/evaluate';
 import { filterExpression } from '../filter/expression';
-import type { FilterCheck, FilterOutcome } from './types';
+import type { FilterCheck, FilterOutcome, LiveCharts, LiveCounters } from './types';
+import { LiveFeed, type LiveLimits } from './live';
+import { protocolCounts, topTalkers, traffic } from './charts';
+import type { BridgeMessage, CaptureStats } from '../live/wire';
 import { findInBytes, rowsFrom, searchBytes, type FindRequest, type FindResult } from './find';
 
 /** Bytes read from the File per slice while decoding (the first slice is smaller). */
@@ -64,6 +67,12 @@ export class CaptureService {
   /** The packets shown, in order (sorted and filtered); null when all are, in capture order. */
   private shown: Uint32Array | null = null;
   private filterRun = 0;
+  private compiledFilter: CompiledFilter | null = null;
+  /** The live capture's connection to the bridge, and the bridge's last counters. */
+  private live: LiveFeed | null = null;
+  /** A live capture is running into the index (its bytes are in the LiveFeed). */
+  private capturing = false;
+  private liveStats: CaptureStats | null = null;
   /** Fields shown as extra columns, and the session they are kept with. */
   private columns: string[] = [];
   private extractor: FieldExtractor | null = null;
@@ -144,6 +153,107 @@ export class CaptureService {
     this.cancelRequested = true;
   }
 
+  // ---- live capture ------------------------------------------------------------
+
+  /**
+   * Connects to the bridge (the address and token it printed); the bridge's
+   * messages go to `onMessage`. Resolves with its greeting.
+   */
+  async liveConnect(url: string, token: string, onMessage: (m: BridgeMessage | { type: 'closed'; reason: string }) => void): Promise<BridgeMessage> {
+    this.requireEngine();
+    this.live?.close();
+    const live = new LiveFeed(
+      (bytes) => this.liveBytes(bytes),
+      (m) => {
+        if (m.type === 'stats') this.liveStats = m.stats;
+        onMessage(m);
+      },
+      (reason) => {
+        if (this.live === live) this.live = null;
+        onMessage({ type: 'closed', reason });
+      },
+    );
+    this.live = live;
+    return live.connect(url, token);
+  }
+
+  /** Asks the bridge for its interfaces (the answer comes as a message). */
+  liveList(): void {
+    this.requireLive().send({ type: 'list' });
+  }
+
+  /** Starts capturing into a new capture, decoded as frames arrive. */
+  liveStart(iface: string, filter: string, limits: LiveLimits, snaplen?: number): CaptureMeta {
+    const live = this.requireLive();
+    const engine = this.requireEngine();
+    const stamp = new Date().toISOString().slice(0, 19).replace('T', ' ');
+    this.reset(new Blob([]), `Live capture on ${iface}, ${stamp} UTC.pcapng`);
+    this.liveStats = null;
+    this.readMs = 0;
+    this.decodeMs = 0;
+    this.index = engine.begin();
+    this.addresses = new AddressText(this.index);
+    live.restart(limits);
+    this.capturing = true;
+    live.send({ type: 'start', interface: iface, filter, ...(snaplen ? { snaplen } : {}) });
+    return this.meta();
+  }
+
+  private liveBytes(bytes: Uint8Array): void {
+    if (!this.index) return;
+    const t0 = performance.now();
+    this.requireEngine().push(bytes);
+    this.decodeMs += performance.now() - t0;
+  }
+
+  /** Stops capturing; the capture is complete and can be kept as a session. */
+  liveStop(): CaptureMeta {
+    const live = this.requireLive();
+    live.send({ type: 'stop' });
+    live.flush();
+    this.requireEngine().end();
+    this.blob = live.blob();
+    this.capturing = false;
+    return this.meta();
+  }
+
+  liveDisconnect(): void {
+    this.live?.close();
+    this.live = null;
+  }
+
+  /** Received, shown and dropped so far. */
+  async liveCounters(): Promise<LiveCounters> {
+    this.live?.flush();
+    await this.extendFilter();
+    const s = this.liveStats;
+    return {
+      received: this.live?.received ?? 0,
+      decoded: this.index?.packetCount ?? 0,
+      shown: this.count(),
+      droppedBridge: s?.droppedBridge ?? 0,
+      droppedPcap: (s?.droppedPcap ?? 0) + (s?.droppedInterface ?? 0),
+      bytes: this.live?.totalBytes ?? 0,
+      limitReached: this.live?.limitReached ?? null,
+    };
+  }
+
+  /** The live charts' data: traffic over the last `intervals` intervals, protocols, top talkers. */
+  liveCharts(intervalMs: number, intervals: number): LiveCharts {
+    const index = this.index;
+    if (!index || !this.addresses) return { traffic: { times: [], packets: [], bytes: [] }, protocols: [], talkers: [] };
+    return {
+      traffic: traffic(index, intervalMs, intervals),
+      protocols: protocolCounts(index, this.requireEngine().registry).slice(0, 12),
+      talkers: topTalkers(index, this.addresses, 10),
+    };
+  }
+
+  private requireLive(): LiveFeed {
+    if (!this.live) throw new Error('not connected to a bridge');
+    return this.live;
+  }
+
   /** Reopens a stored session: no decoding, the index comes from storage. */
   restore(blob: Blob, name: string, stored: StoredIndex): CaptureMeta {
     this.reset(blob, name);
@@ -206,6 +316,8 @@ export class CaptureService {
     this.infoCache = null;
     this.filterText = '';
     this.matches = null;
+    this.compiledFilter = null;
+    this.capturing = false;
     this.shown = null;
     this.filterRun++;
     this.findCache = null;
@@ -314,6 +426,7 @@ export class CaptureService {
       if (!text.trim()) {
         this.filterText = '';
         this.matches = null;
+        this.compiledFilter = null;
         this.updateShown();
         return { ok: true, text: '', shown: total, total, dissected: 0, milliseconds: 0 };
       }
@@ -329,6 +442,7 @@ export class CaptureService {
       );
       if (run !== this.filterRun) return { ok: false, message: 'Another filter was applied meanwhile.', position: 0, length: 0, suggestions: [], explanation: '' };
       this.filterText = text;
+      this.compiledFilter = compileFilter(text, engine.registry);
       this.matches = result.matches;
       this.updateShown();
       return { ok: true, text, shown: result.count, total, dissected: result.dissected, milliseconds: result.milliseconds };
@@ -363,6 +477,21 @@ export class CaptureService {
       }
       return { found: false, message: 'No shown packet matches this filter.' };
     });
+  }
+
+  /** Packets decoded since the filter was applied (a live capture) are filtered too. */
+  private async extendFilter(): Promise<void> {
+    const index = this.index;
+    const filter = this.compiledFilter;
+    const matches = this.matches;
+    if (!index || !filter || !matches || index.packetCount <= matches.length) return;
+    const from = matches.length;
+    const result = await runFilter(filter, index, this.requireEngine(), (packets) => this.readPackets(packets), undefined, undefined, from);
+    const grown = new Uint8Array(index.packetCount);
+    grown.set(matches);
+    grown.set(result.matches.subarray(from, index.packetCount), from);
+    this.matches = grown;
+    this.updateShown();
   }
 
   /** The display filter in force ('' when none). */
@@ -478,7 +607,7 @@ export class CaptureService {
   /** Reads the captured bytes of several packets, in as few File reads as reasonable. */
   private async readPackets(packets: number[]): Promise<Uint8Array[]> {
     const index = this.requireIndex();
-    const blob = this.blob!;
+    const blob = this.capturing && this.live ? this.live.blob() : this.blob!;
     const c = index.columns;
     const out: Uint8Array[] = new Array(packets.length);
     const sorted = packets.map((p, k) => [c.fileOffset(p), c.capLen(p), k] as const).sort((a, b) => a[0] - b[0]);

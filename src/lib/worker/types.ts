@@ -108,3 +108,27 @@ export type FilterOutcome =
       dissected: number;
       milliseconds: number;
     };
+
+/** A live capture's counters, so that loss is never silent. */
+export interface LiveCounters {
+  /** Frames received from the bridge. */
+  received: number;
+  /** Frames decoded into the index. */
+  decoded: number;
+  /** Packets shown (the display filter's matches, or all). */
+  shown: number;
+  /** Frames the bridge dropped because the page did not keep up. */
+  droppedBridge: number;
+  /** Frames libpcap (the kernel, the interface) dropped. */
+  droppedPcap: number;
+  /** Bytes of the capture kept in memory. */
+  bytes: number;
+  /** Set when the capture stopped at its limit. */
+  limitReached: string | null;
+}
+
+export interface LiveCharts {
+  traffic: { times: number[]; packets: number[]; bytes: number[] };
+  protocols: { name: string; packets: number }[];
+  talkers: { address: string; packets: number; bytes: number }[];
+}

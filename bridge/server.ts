@@ -1,0 +1,373 @@
+// The bridge's WebSocket server: who may connect, the control messages, and
+// one capture per connection, its frames sent on with bounded buffering.
+
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import {
+  MAX_CONTROL_BYTES,
+  WIRE_VERSION,
+  parseClientMessage,
+  type BridgeMessage,
+  type CaptureStats,
+  type ClientMessage,
+} from '../src/lib/live/wire';
+import { CaptureProcess, type CaptureRequest } from './capture';
+import { CAP_SNAPLEN, interfaceIndex, listInterfaces, rememberLinkType } from './libpcap';
+
+/** Bytes queued for one connection beyond which its frames are dropped (and counted), not queued. */
+export const SEND_BUFFER_LIMIT = 8 * 1024 * 1024;
+/** Connections at once; each may run one capture, in a process of its own. */
+export const MAX_CLIENTS = 8;
+const STATS_INTERVAL_MS = 1000;
+/** How long clients have to answer the closing handshake when the bridge stops. */
+const CLOSE_GRACE_MS = 1000;
+
+export interface BridgeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Each connection must give it as ?token=. */
+  token: string;
+  /** The Packetlens app's URL: its origin may connect. */
+  app: string;
+  /** More origins that may connect (a development server). */
+  origins?: string[];
+  /** Listen on every address, not only loopback. */
+  listenAny?: boolean;
+  /** The defaults offered to the page in 'hello'. */
+  interface: string | null;
+  filter: string;
+  snaplen: number;
+  /** For capture processes that run as root: the user they become once their device is open. */
+  dropTo?: { uid: number; gid: number } | null;
+  /** Where warnings go (default: standard error). */
+  warn?: (message: string) => void;
+}
+
+export interface Bridge {
+  port: number;
+  /** Where it listens, as host:port. */
+  addresses: string[];
+  /** Tells every client `reason` ('stopped'), closes their sockets with 1001, and stops listening. */
+  close(reason?: string): Promise<void>;
+}
+
+export const STOPPED_BY_SIGNAL = 'the bridge was stopped';
+
+const zeroStats = (): CaptureStats => ({ received: 0, sent: 0, droppedBridge: 0, droppedPcap: 0, droppedInterface: 0 });
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Answers an upgrade request with an HTTP error, before any WebSocket exists. */
+function refuse(socket: Duplex, status: number, text: string): void {
+  const body = `${text}\n`;
+  socket.once('finish', () => socket.destroy());
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+function origins(o: BridgeOptions): Set<string> {
+  return new Set([o.app, ...(o.origins ?? [])].map((u) => new URL(u).origin));
+}
+
+/** Starts the bridge; resolves once it listens. */
+export async function startBridge(o: BridgeOptions): Promise<Bridge> {
+  const warn = o.warn ?? ((m: string) => process.stderr.write(`packetlens bridge: ${m}\n`));
+  const allowed = origins(o);
+  const clients = new Set<Client>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CONTROL_BYTES, perMessageDeflate: false, clientTracking: false });
+  const context: ClientContext = { options: o, warn, port: 0 };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    const origin = req.headers.origin;
+    if (!origin || !allowed.has(origin)) {
+      refuse(socket, 403, `Connections from ${origin ?? 'a page of no origin'} are not allowed; only from ${[...allowed].join(', ')}.`);
+      return;
+    }
+    const token = new URL(req.url ?? '/', 'ws://bridge.invalid').searchParams.get('token');
+    if (token === null || !sameToken(token, o.token)) {
+      refuse(socket, 401, `The token is ${token === null ? 'missing' : 'wrong'}: open the link the bridge printed (each run makes a new one).`);
+      return;
+    }
+    if (clients.size >= MAX_CLIENTS) {
+      refuse(socket, 503, `The bridge serves at most ${MAX_CLIENTS} pages at once.`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const client = new Client(ws, context);
+      clients.add(client);
+      ws.on('close', () => clients.delete(client));
+    });
+  };
+
+  const servers: Server[] = [];
+  const makeServer = (): Server => {
+    const server = createServer((_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', Connection: 'close' });
+      res.end('This is the Packetlens capture bridge. It speaks WebSocket only: open the link it printed.\n');
+    });
+    server.on('upgrade', onUpgrade);
+    servers.push(server);
+    return server;
+  };
+  const { port, addresses } = await listen(o, makeServer, servers, warn);
+  context.port = port;
+
+  return {
+    port,
+    addresses,
+    async close(reason = STOPPED_BY_SIGNAL) {
+      for (const s of servers) s.close();
+      await Promise.all([...clients].map((c) => c.shutDown(reason)));
+      for (const s of servers) s.closeAllConnections();
+      wss.close();
+    },
+  };
+}
+
+async function listenOn(server: Server, host: string, port: number, ipv6Only = false): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: Error): void => reject(e);
+    server.once('error', onError);
+    server.listen({ host, port, ipv6Only, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+function describeListenError(e: unknown, port: number): Error {
+  if (code(e) === 'EADDRINUSE') return new Error(`port ${port} is in use (is another bridge running?); --port chooses another`);
+  if (code(e) === 'EACCES') return new Error(`port ${port} may not be used by this user; --port chooses another (1024 or above)`);
+  return e as Error;
+}
+
+/**
+ * Loopback only (127.0.0.1 and ::1, on the same port), or every address with
+ * --listen-any. Port 0 picks one free on both loopback addresses.
+ */
+async function listen(o: BridgeOptions, makeServer: () => Server, servers: Server[], warn: (m: string) => void): Promise<{ port: number; addresses: string[] }> {
+  if (o.listenAny) {
+    try {
+      const port = await listenOn(makeServer(), '::', o.port);
+      return { port, addresses: [`[::]:${port}`] };
+    } catch (e) {
+      if (code(e) !== 'EAFNOSUPPORT' && code(e) !== 'EADDRNOTAVAIL') throw describeListenError(e, o.port);
+      servers.pop();
+      const port = await listenOn(makeServer(), '0.0.0.0', o.port).catch((e2) => Promise.reject(describeListenError(e2, o.port)));
+      return { port, addresses: [`0.0.0.0:${port}`] };
+    }
+  }
+  for (let attempt = 0; ; attempt++) {
+    const v4 = makeServer();
+    const port = await listenOn(v4, '127.0.0.1', o.port).catch((e) => Promise.reject(describeListenError(e, o.port)));
+    try {
+      await listenOn(makeServer(), '::1', port, true);
+      return { port, addresses: [`127.0.0.1:${port}`, `[::1]:${port}`] };
+    } catch (e) {
+      servers.pop();
+      if (code(e) === 'EADDRNOTAVAIL' || code(e) === 'EAFNOSUPPORT') {
+        warn('IPv6 loopback (::1) is not available; listening on 127.0.0.1 only');
+        return { port, addresses: [`127.0.0.1:${port}`] };
+      }
+      // A free port on 127.0.0.1 may be taken on ::1: try another.
+      if (o.port === 0 && code(e) === 'EADDRINUSE' && attempt < 10) {
+        servers.pop();
+        await new Promise((r) => v4.close(r));
+        continue;
+      }
+      v4.close();
+      throw describeListenError(e, port);
+    }
+  }
+}
+
+interface ClientContext {
+  /** The port the bridge listens on: its own traffic is kept out of captures. */
+  port: number;
+  options: BridgeOptions;
+  warn: (message: string) => void;
+}
+
+/** One connection: its control messages, and at most one capture. */
+class Client {
+  private capture: CaptureProcess | null = null;
+  /** Whether 'started' was sent for the current capture. */
+  private running = false;
+  private statsTimer: NodeJS.Timeout | null = null;
+  /** Counters of the current (or last) capture, on this side of the pipe. */
+  private framesIn = 0;
+  private sent = 0;
+  private droppedHere = 0;
+  /** The capture process's drops, kept when it ends. */
+  private lastDroppedInChild = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly context: ClientContext,
+  ) {
+    // ws closes the connection itself on protocol errors (1009 for a message
+    // over maxPayload); 'close' follows.
+    ws.on('error', () => {});
+    ws.on('close', () => this.endCapture());
+    ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    const o = context.options;
+    this.send({ type: 'hello', version: WIRE_VERSION, interface: o.interface, filter: o.filter, snaplen: o.snaplen });
+  }
+
+  private send(m: BridgeMessage): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(m));
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      this.ws.close(1008, 'binary messages are not accepted');
+      return;
+    }
+    // binaryType is 'nodebuffer' (ws's default): a message is one Buffer, fragments joined.
+    const text = (data as Buffer).toString('utf8');
+    const m = parseClientMessage(text);
+    if (!m) {
+      this.ws.close(1008, isJson(text) ? 'not a control message (see src/lib/live/wire.ts)' : 'control messages are JSON');
+      return;
+    }
+    this.handle(m);
+  }
+
+  private handle(m: ClientMessage): void {
+    switch (m.type) {
+      case 'list':
+        try {
+          this.send({ type: 'interfaces', list: listInterfaces() });
+        } catch (e) {
+          this.send({ type: 'error', message: `The interfaces could not be listed: ${(e as Error).message}` });
+        }
+        break;
+      case 'start':
+        this.start(m.interface, m.filter, m.snaplen ?? this.context.options.snaplen);
+        break;
+      case 'stop':
+        this.endCapture();
+        this.send({ type: 'stats', stats: this.stats() });
+        this.send({ type: 'stopped', reason: 'stopped on request' });
+        break;
+      case 'stats':
+        this.send({ type: 'stats', stats: this.stats() });
+        break;
+    }
+  }
+
+  private start(device: string, filter: string, requestedSnaplen: number): void {
+    if (this.running) {
+      this.endCapture();
+      this.send({ type: 'stopped', reason: 'replaced by a new capture' });
+    } else this.endCapture();
+    let list;
+    try {
+      list = listInterfaces();
+    } catch (e) {
+      this.send({ type: 'error', message: `The interfaces could not be listed: ${(e as Error).message}` });
+      return;
+    }
+    const request: CaptureRequest = {
+      device,
+      filter: withoutBridgeTraffic(filter, this.context.port),
+      snaplen: Math.min(requestedSnaplen, CAP_SNAPLEN),
+      index: interfaceIndex(list, device),
+      dropTo: this.context.options.dropTo ?? null,
+    };
+    this.framesIn = this.sent = this.droppedHere = this.lastDroppedInChild = 0;
+    const capture: CaptureProcess = new CaptureProcess(request, {
+      opened: (linkType) => {
+        rememberLinkType(device, linkType);
+        this.running = true;
+        this.send({ type: 'started', interface: device, index: request.index, linkType, filter, snaplen: request.snaplen });
+        this.statsTimer = setInterval(() => this.send({ type: 'stats', stats: this.stats() }), STATS_INTERVAL_MS);
+      },
+      failed: (message) => {
+        if (this.capture === capture) this.capture = null;
+        const what = filter ? `on "${device}" with the filter "${filter}"` : `on "${device}"`;
+        this.send({ type: 'error', message: `Cannot capture ${what}: ${message}` });
+      },
+      frame: (f) => this.frame(f),
+      ended: (reason) => {
+        this.endCapture(capture);
+        this.send({ type: 'stats', stats: this.stats() });
+        this.send({ type: 'stopped', reason });
+      },
+    });
+    this.capture = capture;
+  }
+
+  private frame(f: Buffer): void {
+    this.framesIn++;
+    if (this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount > SEND_BUFFER_LIMIT) {
+      this.droppedHere++;
+      return;
+    }
+    // A frame is a slice of a 64 KiB read from the capture pipe: queued as is,
+    // it would keep the whole read alive. Only what is queued is copied.
+    this.ws.send(this.ws.bufferedAmount > 0 ? Buffer.from(f) : f, { binary: true });
+    this.sent++;
+  }
+
+  private stats(): CaptureStats {
+    const inChild = this.capture?.droppedInChild ?? this.lastDroppedInChild;
+    return { ...zeroStats(), received: this.framesIn + inChild, sent: this.sent, droppedBridge: this.droppedHere + inChild };
+  }
+
+  /** Stops the current capture, if any (or `only` when given and current), without a message. */
+  private endCapture(only?: CaptureProcess): void {
+    if (only && this.capture !== only) return;
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.statsTimer = null;
+    this.running = false;
+    if (this.capture) {
+      this.lastDroppedInChild = this.capture.droppedInChild;
+      this.capture.stop();
+      this.capture = null;
+    }
+  }
+
+  /** The bridge is stopping: says why, then closes with 1001 (going away). */
+  async shutDown(reason: string): Promise<void> {
+    this.endCapture();
+    this.send({ type: 'stopped', reason });
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    const closed = new Promise<void>((resolve) => this.ws.once('close', () => resolve()));
+    this.ws.close(1001, reason);
+    const timer = setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS);
+    await closed;
+    clearTimeout(timer);
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The capture filter libpcap gets: the page's, and never the bridge's own
+ * WebSocket traffic (on loopback it would capture the frames it sends, and
+ * the frames of those, without end).
+ */
+export function withoutBridgeTraffic(filter: string, port: number): string {
+  const own = `not tcp port ${port}`;
+  return filter.trim() ? `(${filter}) and ${own}` : own;
+}

@@ -20,7 +20,7 @@ need_pkgs=""
 want() { dpkg -s "$1" >/dev/null 2>&1 || need_pkgs="$need_pkgs $1"; }
 want libpcap-dev
 case "$mode" in
-  test) want tshark; want wireshark-common; want chromium ;;
+  test) want tshark; want wireshark-common; want chromium; want iputils-ping ;;
   bench) want tshark; want wireshark-common; want chromium ;;
 esac
 if [ -n "$need_pkgs" ]; then

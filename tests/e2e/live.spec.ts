@@ -4,7 +4,7 @@
 // list, decoded, within two seconds. A capture filter keeps out what it should.
 
 import { test, expect } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 
@@ -84,6 +84,25 @@ test('datagrams sent to this machine appear in the list, decoded, as they arrive
   await expect(page.getByTestId('live-open-session')).toBeVisible();
   await page.getByTestId('live-open-session').click();
   await expect(page.getByTestId('packet-count')).toHaveText('13');
+});
+
+test('when I ping this machine, the packets appear', async ({ page }) => {
+  await page.goto(link.slice(APP.length));
+  await page.getByTestId('live-connect').click();
+  await expect(page.getByTestId('live-status')).toHaveText('Connected to the bridge.');
+  await page.getByTestId('live-filter').fill('icmp');
+  await page.getByTestId('live-start').click();
+  await expect(page.getByTestId('live-status')).toContainText('Capturing on lo');
+  execFileSync('ping', ['-c', '3', '-i', '0.2', '127.0.0.1'], { stdio: 'ignore' });
+  // Each echo request and its reply.
+  await expect(page.getByTestId('live-received')).toHaveText('6', { timeout: 2000 });
+  const rows = page.getByTestId('packet-row');
+  await expect(rows).toHaveCount(6);
+  await expect(rows.first().locator('.protocol')).toHaveText('ICMP');
+  await expect(rows.first().locator('.info')).toContainText('Echo (ping) request');
+  await expect(rows.nth(1).locator('.info')).toContainText('Echo (ping) reply');
+  await page.getByTestId('live-stop').click();
+  await expect(page.getByTestId('live-status')).toContainText('6 packets captured');
 });
 
 test('a bad capture filter is reported with libpcap\'s words', async ({ page }) => {

@@ -44,6 +44,8 @@ const api = {
   liveDisconnect: () => service.liveDisconnect(),
   liveCounters: () => service.liveCounters(),
   liveCharts: (intervalMs: number, intervals: number) => service.liveCharts(intervalMs, intervals),
+  ioGraph: (...args: Parameters<CaptureService['ioGraph']>) => service.ioGraph(...args),
+  hostGraph: (lambda: number, maxNodes: number) => service.hostGraph(lambda, maxNodes),
 };
 
 export type CaptureWorkerApi = typeof api;

@@ -21,9 +21,11 @@ import { compileFilter, type CompiledFilter } from '../filter/compile';
 import { FilterError } from '../filter/errors';
 import { runFilter, type FilterProgress } from '../filter/evaluate';
 import { filterExpression } from '../filter/expression';
-import type { FilterCheck, FilterOutcome, LiveCharts, LiveCounters } from './types';
+import type { FilterCheck, FilterOutcome, HostGraphView, IoGraphRequest, IoGraphView, LiveCharts, LiveCounters } from './types';
 import { LiveFeed, type LiveLimits } from './live';
 import { protocolCounts, topTalkers, traffic } from './charts';
+import { ioAxis, ioSeries, MAX_INTERVALS } from '../analysis/iograph';
+import { hostGraph } from '../analysis/hostgraph';
 import type { BridgeMessage, CaptureStats } from '../live/wire';
 import { findInBytes, rowsFrom, searchBytes, type FindRequest, type FindResult } from './find';
 
@@ -321,6 +323,7 @@ export class CaptureService {
     this.shown = null;
     this.filterRun++;
     this.findCache = null;
+    this.selections.clear();
     this.columns = [];
     this.extractor = null;
     this.sessionId = null;
@@ -492,6 +495,61 @@ export class CaptureService {
     grown.set(result.matches.subarray(from, index.packetCount), from);
     this.matches = grown;
     this.updateShown();
+  }
+
+  /** Display filters evaluated for charts, by text, for the capture as it was (packet count). */
+  private selections = new Map<string, { packets: number; matches: Uint8Array }>();
+
+  /** The packets a display filter selects ('' selects all: null); cached while the capture does not change. */
+  private async selection(text: string): Promise<Uint8Array | null> {
+    if (!text.trim()) return null;
+    const index = this.requireIndex();
+    const hit = this.selections.get(text);
+    if (hit && hit.packets === index.packetCount) return hit.matches;
+    const engine = this.requireEngine();
+    const result = await runFilter(compileFilter(text, engine.registry), index, engine, (packets) => this.readPackets(packets));
+    if (this.selections.size > 32) this.selections.clear();
+    this.selections.set(text, { packets: index.packetCount, matches: result.matches });
+    return result.matches;
+  }
+
+  /** The I/O graph: packets and bytes per interval for each series' display filter. */
+  ioGraph(req: IoGraphRequest): Promise<IoGraphView> {
+    return this.answer(async () => {
+      const index = this.requireIndex();
+      const axis = ioAxis(index, req.intervalMs);
+      if (!axis) return { start: 0, intervalMs: req.intervalMs, intervals: 0, series: [], problem: 'No packet has a time stamp.' };
+      if (axis.intervals > MAX_INTERVALS) {
+        return { start: Number(axis.start) / 1e9, intervalMs: req.intervalMs, intervals: 0, series: [], problem: `The capture spans ${axis.intervals.toLocaleString('en')} intervals of this length; choose a longer interval (at most ${MAX_INTERVALS.toLocaleString('en')} are drawn).` };
+      }
+      const series = [];
+      for (const s of req.series) {
+        const check = this.checkFilter(s.filter);
+        if (!check.ok) {
+          series.push({ filter: s.filter, packets: new Float64Array(0), bytes: new Float64Array(0), problem: check.explanation });
+          continue;
+        }
+        const data = ioSeries(index, axis.start, req.intervalMs, axis.intervals, await this.selection(s.filter));
+        series.push({ filter: s.filter, ...data, problem: null });
+      }
+      return { start: Number(axis.start) / 1e9, intervalMs: req.intervalMs, intervals: axis.intervals, series, problem: null };
+    });
+  }
+
+  /** Hosts and the conversations between them, for the packets the display filter shows. */
+  hostGraph(lambda: number, maxNodes: number): Promise<HostGraphView> {
+    return this.answer(async () => {
+      const index = this.requireIndex();
+      await this.extendFilter();
+      const g = hostGraph(index, lambda, maxNodes, this.matches);
+      const addresses = this.addresses!;
+      const label = new Map(g.nodes.map((n) => [n.id, n.side === 'source' ? addresses.source(n.packet) : addresses.destination(n.packet)]));
+      return {
+        nodes: g.nodes.map((n) => ({ id: label.get(n.id)!, packets: n.packets, bytes: n.bytes })),
+        edges: g.edges.map((e) => ({ a: label.get(e.a)!, b: label.get(e.b)!, packets: e.packets, bytes: e.bytes, last: e.last, weight: e.weight })),
+        omittedNodes: g.omittedNodes,
+      };
+    });
   }
 
   /** The display filter in force ('' when none). */

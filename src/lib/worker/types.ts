@@ -132,3 +132,25 @@ export interface LiveCharts {
   protocols: { name: string; packets: number }[];
   talkers: { address: string; packets: number; bytes: number }[];
 }
+
+export interface IoGraphRequest {
+  /** The interval, from 1 ms to a minute or more. */
+  intervalMs: number;
+  /** One series per display filter ('' for all packets). */
+  series: { filter: string }[];
+}
+
+export interface IoGraphView {
+  /** The first packet's time, seconds since the epoch; interval k starts at start + k * intervalMs. */
+  start: number;
+  intervalMs: number;
+  intervals: number;
+  series: { filter: string; packets: Float64Array; bytes: Float64Array; problem: string | null }[];
+  problem: string | null;
+}
+
+export interface HostGraphView {
+  nodes: { id: string; packets: number; bytes: number }[];
+  edges: { a: string; b: string; packets: number; bytes: number; last: number; weight: number }[];
+  omittedNodes: number;
+}

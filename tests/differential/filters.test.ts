@@ -111,6 +111,9 @@ export const FILTERS = [
   'lower(dns.qry.name) contains "com"',
   'len(dns.qry.name) > 20',
   'count(dns.qry.name) >= 2',
+  // comments carried by the capture
+  'frame.comment',
+  'frame.comment contains "a"',
 ];
 
 const LUA = fileURLToPath(new URL('./multi-filter.lua', import.meta.url));

@@ -21,6 +21,18 @@ export interface SessionRecord {
   problem: string | null;
   /** Fields added as columns of the packet list (absent in sessions stored before there were any). */
   columns?: string[];
+  /** Packet comments the user added, changed or deleted (an empty list), by packet index. */
+  comments?: Record<number, string[]>;
+  /** Marked packets (indexes). */
+  marks?: number[];
+  /** The session's note. */
+  note?: string;
+}
+
+export interface Annotations {
+  comments: Record<number, string[]>;
+  marks: number[];
+  note: string;
 }
 
 interface CaptureRecord {
@@ -88,6 +100,9 @@ export async function saveSession(meta: CaptureMeta, blob: Blob, index: StoredIn
     added: Date.now(),
     problem: meta.error ? `byte ${meta.error.offset}: ${meta.error.message}` : null,
     columns: meta.columns,
+    comments: meta.annotations.comments,
+    marks: meta.annotations.marks,
+    note: meta.annotations.note,
   };
   try {
     return await d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
@@ -119,6 +134,11 @@ export async function loadSession(id: number): Promise<{ record: SessionRecord; 
 /** Replaces a session's stored index (after rebuilding a damaged one). */
 export async function replaceIndex(id: number, index: StoredIndex): Promise<void> {
   await database().indexes.put({ id, index });
+}
+
+/** Keeps the session's comments, marks and note. */
+export async function setSessionAnnotations(id: number, a: Annotations): Promise<void> {
+  await database().sessions.update(id, { comments: a.comments, marks: a.marks, note: a.note });
 }
 
 /** Keeps the fields a session shows as columns. */

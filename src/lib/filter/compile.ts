@@ -139,8 +139,9 @@ class Binder {
         op.end - op.start,
       );
     }
-    const field = this.registry.get(op.text);
+    // Fields the host computes (comments can be edited after the capture was read) win over the registry's.
     const host = Object.hasOwn(HOST_FIELDS, op.text) ? HOST_FIELDS[op.text] : undefined;
+    const field = host ? undefined : this.registry.get(op.text);
     if (!field && !host) {
       const suggestions = closestNames(op.text, [...this.registry.fields.map((f) => f.abbrev), ...Object.keys(HOST_FIELDS)]);
       const looksLikeValue = /^[\d:.\/-]+$/.test(op.text);

@@ -15,7 +15,7 @@ import type { CaptureMeta, PacketView, Progress, Row, RowRequest, SortColumn, Tr
 import { restoreIndex, storeIndex, type StoredIndex } from './storage';
 import { sortOrder } from './sort';
 import { directSlices, type SliceSource } from './slices';
-import { loadSession, replaceIndex, saveSession, setSessionColumns } from '../db/sessions';
+import { loadSession, replaceIndex, saveSession, setSessionAnnotations, setSessionColumns } from '../db/sessions';
 import { FieldExtractor } from '../engine/fields';
 import { compileFilter, type CompiledFilter } from '../filter/compile';
 import { FilterError } from '../filter/errors';
@@ -79,6 +79,10 @@ export class CaptureService {
   private columns: string[] = [];
   private extractor: FieldExtractor | null = null;
   private sessionId: number | null = null;
+  /** Comments the user changed (by packet), marked packets, and the session's note. */
+  private editedComments = new Map<number, string[]>();
+  private marks = new Set<number>();
+  private note = '';
 
   /**
    * How the File is read: directly by default; the browser worker installs a
@@ -153,6 +157,58 @@ export class CaptureService {
   /** Stops decoding at the next slice; what was read so far stays open. */
   cancel(): void {
     this.cancelRequested = true;
+  }
+
+  // ---- comments, marks and the note ---------------------------------------------
+
+  private annotations(): { comments: Record<number, string[]>; marks: number[]; note: string } {
+    return { comments: Object.fromEntries(this.editedComments), marks: [...this.marks].sort((a, b) => a - b), note: this.note };
+  }
+
+  private applyAnnotations(comments: Record<number, string[]>, marks: number[], note: string): void {
+    const index = this.requireIndex();
+    for (const [k, list] of Object.entries(comments)) {
+      const packet = Number(k);
+      if (!Number.isInteger(packet) || packet < 0 || packet >= index.packetCount || !Array.isArray(list)) continue;
+      this.editedComments.set(packet, list);
+      if (list.length) index.info.comments.set(packet, list);
+      else index.info.comments.delete(packet);
+    }
+    this.marks = new Set(marks.filter((m) => Number.isInteger(m) && m >= 0 && m < index.packetCount));
+    this.note = typeof note === 'string' ? note : '';
+  }
+
+  private async keepAnnotations(): Promise<void> {
+    // Filters reading frame.comment see the change at once.
+    this.findCache = null;
+    this.selections.clear();
+    if (this.sessionId !== null) await setSessionAnnotations(this.sessionId, this.annotations());
+  }
+
+  /** Replaces a packet's comments (an empty list deletes them); kept with the session. */
+  async setComments(packet: number, comments: string[]): Promise<void> {
+    const index = this.requireIndex();
+    if (packet < 0 || packet >= index.packetCount) throw new Error(`there is no packet ${packet + 1}`);
+    const list = comments.map((c) => c.trim()).filter((c) => c.length > 0);
+    this.editedComments.set(packet, list);
+    if (list.length) index.info.comments.set(packet, list);
+    else index.info.comments.delete(packet);
+    await this.keepAnnotations();
+  }
+
+  /** Marks or unmarks a packet; returns whether it is marked now. */
+  async toggleMark(packet: number): Promise<boolean> {
+    const index = this.requireIndex();
+    if (packet < 0 || packet >= index.packetCount) throw new Error(`there is no packet ${packet + 1}`);
+    if (this.marks.has(packet)) this.marks.delete(packet);
+    else this.marks.add(packet);
+    await this.keepAnnotations();
+    return this.marks.has(packet);
+  }
+
+  async setNote(note: string): Promise<void> {
+    this.note = note;
+    await this.keepAnnotations();
   }
 
   // ---- live capture ------------------------------------------------------------
@@ -307,7 +363,8 @@ export class CaptureService {
     const known = (stored.record.columns ?? []).filter((c) => c === 'frame.comment' || registry.ids(c).length > 0);
     this.columns = known;
     this.extractor = known.length ? new FieldExtractor(registry, known) : null;
-    return { ...meta, columns: known };
+    this.applyAnnotations(stored.record.comments ?? {}, stored.record.marks ?? [], stored.record.note ?? '');
+    return { ...meta, columns: known, annotations: this.annotations() };
   }
 
   private reset(blob: Blob, name: string): void {
@@ -327,6 +384,9 @@ export class CaptureService {
     this.columns = [];
     this.extractor = null;
     this.sessionId = null;
+    this.editedComments = new Map();
+    this.marks = new Set();
+    this.note = '';
   }
 
   private progress(bytes: number, started: number): Progress {
@@ -361,6 +421,7 @@ export class CaptureService {
       readMs: this.readMs,
       decodeMs: this.decodeMs,
       columns: this.columns,
+      annotations: this.annotations(),
     };
   }
 
@@ -605,6 +666,7 @@ export class CaptureService {
         color: rowColor(d.protocol, c.arrays.ipProto[i]!, c.arrays.aux[i]!),
         comment: index.info.comments.has(i),
         custom: this.customValues(i, bytes[k]!, rebuilt[k]!),
+        marked: this.marks.has(i),
       };
     });
   }
@@ -652,7 +714,7 @@ export class CaptureService {
           generated: n.generated,
           children: convert(n.children),
         }));
-    return { index: i, tree: convert(detail.roots), sources: detail.sources, comments: index.info.comments.get(i) ?? [] };
+    return { index: i, tree: convert(detail.roots), sources: detail.sources, comments: index.info.comments.get(i) ?? [], marked: this.marks.has(i) };
   }
 
   /** Messages and datagrams packet i completed, rebuilt from the packets they came from. */

@@ -30,6 +30,8 @@ export interface CaptureMeta {
   decodeMs: number;
   /** Fields shown as extra columns of the packet list (kept with the session). */
   columns: string[];
+  /** The user's comments, marks and note (kept with the session). */
+  annotations: { comments: Record<number, string[]>; marks: number[]; note: string };
 }
 
 export interface Row {
@@ -45,6 +47,7 @@ export interface Row {
   comment: boolean;
   /** Values of the custom columns, as tshark -T fields prints them. */
   custom: string[];
+  marked: boolean;
 }
 
 export interface TreeNode {
@@ -71,6 +74,7 @@ export interface PacketView {
   tree: TreeNode[];
   sources: { name: string; bytes: Uint8Array }[];
   comments: string[];
+  marked: boolean;
 }
 
 export type SortColumn = 'number' | 'time' | 'source' | 'destination' | 'protocol' | 'length' | 'info';

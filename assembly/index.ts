@@ -8,6 +8,7 @@ import * as col from "./summary/columns";
 import { resetPass, setTreePerPacket, packetCount } from "./summary/pass";
 import { resetFlows, flowBytes, flowEntries, reserveFlows, loadFlows, tcpStreams, udpStreams } from "./summary/flows";
 import { resetIntern } from "./summary/intern";
+import { resetLayers, colPath, colEthPair } from "./summary/layers";
 import { resetReassembly } from "./dissect/ipreasm";
 import { resetTcpReassembly, injectBuffer, clearInjected } from "./dissect/tcpreasm";
 import { resetHttp } from "./dissect/http";
@@ -28,6 +29,7 @@ export function reset(): void {
   resetPass();
   resetFlows();
   resetIntern();
+  resetLayers();
   resetReassembly();
   resetTcpReassembly();
   resetHttp();
@@ -122,6 +124,11 @@ export function columnPtr(i: i32): usize {
       return col.colProto;
   }
   return 0;
+}
+
+/** Pointer to side column `i` of the batch (summary/layers.ts): 0 layer path (u16), 1 Ethernet pair (u32). */
+export function sideColumnPtr(i: i32): usize {
+  return i == 0 ? colPath : i == 1 ? colEthPair : 0;
 }
 
 // ---- events ---------------------------------------------------------------

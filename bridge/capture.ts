@@ -33,7 +33,8 @@ export interface CaptureHandlers {
   opened(linkType: number): void;
   /** It could not be opened: libpcap's message (a bad filter, an unknown device, no permission). */
   failed(message: string): void;
-  frame(frame: Buffer): void;
+  /** `count` whole frames, back to back, as the capture process wrote them. */
+  frames(run: Buffer, count: number): void;
   /** It ended after opening: the interface went down or away, or the capture failed. */
   ended(reason: string): void;
 }
@@ -44,24 +45,29 @@ const STDERR_TAIL_BYTES = 2048;
 
 const sysNet = (device: string): string | null => (/^[^/]+$/.test(device) && device !== '.' && device !== '..' ? `/sys/class/net/${device}` : null);
 
-/** Cuts a byte stream into wire frames, by the captured length in each header. */
+/**
+ * Cuts a byte stream into wire frames, by the captured length in each header:
+ * hands on, for each chunk, the whole frames it completes as one run.
+ */
 export class FrameSplitter {
   private rest: Buffer | null = null;
 
-  constructor(private readonly onFrame: (frame: Buffer) => void) {}
+  constructor(private readonly onFrames: (run: Buffer, count: number) => void) {}
 
   push(chunk: Buffer): void {
     const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
     let off = 0;
+    let count = 0;
     while (buf.length - off >= FRAME_HEADER_BYTES) {
       const capturedLength = buf.readUInt32LE(off + 16);
       if (capturedLength > CAP_SNAPLEN) throw new Error(`the capture process wrote a frame of ${capturedLength} bytes, more than ${CAP_SNAPLEN}`);
       const end = off + FRAME_HEADER_BYTES + capturedLength;
       if (end > buf.length) break;
-      this.onFrame(buf.subarray(off, end));
       off = end;
+      count++;
     }
     this.rest = off < buf.length ? buf.subarray(off) : null;
+    if (count > 0) this.onFrames(buf.subarray(0, off), count);
   }
 }
 
@@ -72,8 +78,8 @@ export class CaptureProcess {
   private readonly child: ChildProcess;
   private stderrTail = '';
   private readonly existedAtStart: boolean;
-  private readonly splitter = new FrameSplitter((f) => {
-    if (this.state === 'running') this.handlers.frame(f);
+  private readonly splitter = new FrameSplitter((run, count) => {
+    if (this.state === 'running') this.handlers.frames(run, count);
   });
   /** Pipe data read before 'opened' arrived. */
   private early: Buffer[] = [];

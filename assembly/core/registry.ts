@@ -100,6 +100,11 @@ export function columnCarries(col: u8, protoField: u16): void {
   protos[col].carries.push(protoField);
 }
 
+/** Whether field `hf` is a protocol layer (the summary pass records those: summary/layers.ts). */
+export function isProtocol(hf: u16): bool {
+  return <i32>hf < fields.length && unchecked(fields[hf]).type == FT.PROTOCOL;
+}
+
 export function fieldCount(): i32 {
   return fields.length;
 }

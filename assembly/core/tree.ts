@@ -13,6 +13,7 @@
 
 import { be16, be24, be32, be64 } from "./bytes";
 import { Text } from "./text";
+import * as layers from "../summary/layers";
 
 /** Start of the current data source (the frame, or a reassembled or decrypted buffer). */
 export let base: usize = 0;
@@ -68,6 +69,7 @@ export function beginPacket(ptr: usize, len: i32, withDetail: bool): void {
   pool.reset();
   info.reset();
   sourceCount = 1;
+  layers.beginLayers();
   unchecked((sourcePtrs[0] = ptr));
   unchecked((sourceLens[0] = len));
   unchecked((sourceNames[0] = 0));
@@ -309,12 +311,28 @@ function setPool(i: i32, start: i32): void {
   store<i32>(p, pool.len - start, 28);
 }
 
-/** Opens a protocol or subtree node: later nodes are its children until close(). */
+/**
+ * Opens a protocol or subtree node: later nodes are its children until
+ * close(). In summary mode no node is made, but the summary pass records
+ * the protocol layers (summary/layers.ts).
+ */
 export function open(hf: u16, off: i32, len: i32): i32 {
-  if (!detail || stopped) return -1;
+  if (stopped) return -1;
+  if (!detail) return layers.recording ? layers.openLayer(hf, base, off, limit) : -1;
+  if (layers.recording) layers.noteEthernet(hf, base, off, limit);
   const i = addNode(hf, off, len, 0, 0);
   if (i >= 0) parent = i;
   return i;
+}
+
+/**
+ * Summary mode: the detail pass shows protocol `hf` here, a layer with no
+ * protocol inside it. Dissectors that skip their detail in summary mode call
+ * this where the detail pass opens that protocol, so that the summary pass
+ * records the packet's layers as the detail tree has them (summary/layers.ts).
+ */
+export function summaryLayer(hf: u16): void {
+  if (!detail && !stopped && layers.recording) layers.closeLayer(layers.openLayer(hf, base, -1, 0));
 }
 
 /** Makes an existing node the parent of the nodes that follow. */
@@ -324,7 +342,10 @@ export function openNode(i: i32): void {
 
 /** Closes the subtree opened by open(); the parent becomes the node's parent. */
 export function close(i: i32): void {
-  if (i < 0) return;
+  if (i < 0) {
+    if (i < -1) layers.closeLayer(i);
+    return;
+  }
   parent = load<i32>(nodePtr(i), 4);
 }
 
@@ -379,6 +400,7 @@ export function hiddenCopy(hf: u16, off: i32, len: i32, v: u64): void {
 // The frame-level parent is reset here when a top-level layer begins.
 export function rootParent(): void {
   parent = -1;
+  layers.rootLayer();
 }
 
 export function currentParent(): i32 {

@@ -13,9 +13,13 @@ export const COL_DATA = columnProtocol("Data", HF_DATA);
 export function dissectData(off: i32, end: i32): void {
   if (end <= off) return;
   if (!pinfo.inError && pinfo.colProto == 0) pinfo.colProto = COL_DATA;
-  if (!t.detail) return;
   const prev = t.enter(end);
   const avail = (t.limit < end ? t.limit : end) - off;
+  if (!t.detail) {
+    if (avail > 0) t.summaryLayer(HF_DATA);
+    t.restore(prev);
+    return;
+  }
   if (avail > 0) {
     const node = t.open(HF_DATA, off, avail);
     const note = t.beginNote();

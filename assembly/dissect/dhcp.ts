@@ -70,6 +70,7 @@ export function dissectDhcp(off: i32, end: i32): void {
   const msgType = messageType(off, end);
   if (!pinfo.inError) pinfo.colProto = msgType >= 0 ? COL_DHCP : COL_BOOTP;
   if (t.detail) dissect(off, end, msgType);
+  else t.summaryLayer(HF_DHCP);
   t.restore(prev);
 }
 

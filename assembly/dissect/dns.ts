@@ -794,6 +794,7 @@ export function dissectDns(off: i32, end: i32, kind: i32): void {
   if (kind != DNS_TCP) {
     if (!pinfo.inError) pinfo.colProto = col;
     if (t.detail) message(off, off, end, kind);
+    else summaryMessage(off, kind);
     t.restore(prev);
     return;
   }
@@ -820,10 +821,19 @@ export function dissectDns(off: i32, end: i32, kind: i32): void {
       // tshark's per-PDU exception handling.
       t.setStopped(wasStopped);
       t.restore(outer);
+    } else {
+      const outer = t.enter(o + total);
+      summaryMessage(o + 2, kind);
+      t.restore(outer);
     }
     o += total;
   }
   t.restore(prev);
+}
+
+/** Summary mode: the layer message() opens for a message whose header starts at `hdr`. */
+function summaryMessage(hdr: i32, kind: i32): void {
+  if (t.has(hdr, 4)) t.summaryLayer(kind == MDNS ? HF_MDNS : kind == LLMNR ? HF_LLMNR : HF_DNS);
 }
 
 /**

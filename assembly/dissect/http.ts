@@ -698,6 +698,7 @@ function message(pos: i32, end: i32, avail: i32, overUdp: bool, first: bool): i3
   if (overUdp && !t.detail) {
     // SSDP: one message per datagram, nothing to wait for.
     if (!pinfo.inError) pinfo.colProto = COL_SSDP;
+    t.summaryLayer(HF_SSDP);
     return -1;
   }
   // The first line (looked for in the first MAX_HEADER bytes).
@@ -778,7 +779,10 @@ function message(pos: i32, end: i32, avail: i32, overUdp: bool, first: bool): i3
     else if (bodyShown && kind == KIND_XML) pinfo.colProto = COL_HTTP_XML;
     else pinfo.colProto = COL_HTTP;
   }
-  if (!t.detail) return msgEnd > pos && !overUdp ? msgEnd : -1;
+  if (!t.detail) {
+    t.summaryLayer(overUdp ? HF_SSDP : HF_HTTP);
+    return msgEnd > pos && !overUdp ? msgEnd : -1;
+  }
 
   // ---- the detail tree ----
   const chunked = chunkedDone;
@@ -806,7 +810,10 @@ function message(pos: i32, end: i32, avail: i32, overUdp: bool, first: bool): i3
 /** Bytes of a stream that carries HTTP that do not start a message: shown as data under HTTP. */
 function continuation(pos: i32, end: i32, avail: i32): void {
   if (!pinfo.inError) pinfo.colProto = COL_HTTP;
-  if (!t.detail) return;
+  if (!t.detail) {
+    t.summaryLayer(HF_HTTP);
+    return;
+  }
   if (!pinfo.inError) {
     t.info.reset();
     t.info.str("Continuation");

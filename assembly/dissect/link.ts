@@ -65,11 +65,10 @@ export function dissectLink(linkType: i32, off: i32, end: i32): void {
       dissectRaw(off, end);
       return;
     case LINKTYPE_IPV4:
-      rawNode(off, end);
+      // tshark shows these as IP straight away, with no "Raw packet data" layer.
       dissectIpv4(off, end);
       return;
     case LINKTYPE_IPV6:
-      rawNode(off, end);
       dissectIpv6(off, end);
       return;
     case LINKTYPE_LINUX_SLL:
@@ -94,7 +93,10 @@ export function dissectLink(linkType: i32, off: i32, end: i32): void {
 }
 
 function rawNode(off: i32, end: i32): void {
-  if (!t.detail) return;
+  if (!t.detail) {
+    t.summaryLayer(HF_RAW);
+    return;
+  }
   const n = t.open(HF_RAW, off, 0);
   t.close(n);
 }

@@ -63,7 +63,12 @@ let info: Text = scratchInfo;
 
 export function dissectNbns(off: i32, end: i32): void {
   if (!pinfo.inError) pinfo.colProto = COL_NBNS;
-  if (!t.detail) return;
+  if (!t.detail) {
+    const prev = t.enter(end);
+    if (t.has(off, 12)) t.summaryLayer(HF_NBNS);
+    t.restore(prev);
+    return;
+  }
   info = pinfo.inError ? scratchInfo : t.info;
   info.reset();
   const prev = t.enter(end);

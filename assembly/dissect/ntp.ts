@@ -33,8 +33,12 @@ const NTP_1970_TO_2036: i64 = 2085978496;
 
 export function dissectNtp(off: i32, end: i32): void {
   if (!pinfo.inError) pinfo.colProto = COL_NTP;
-  if (!t.detail) return;
   const prev = t.enter(end);
+  if (!t.detail) {
+    if (t.has(off, 1)) t.summaryLayer(HF_NTP);
+    t.restore(prev);
+    return;
+  }
   const info = pinfo.inError ? scratch : t.info;
   if (!t.has(off, 1)) {
     t.need(off, 1);

@@ -253,7 +253,8 @@ export function dissectQuic(off: i32, end: i32): void {
   findConnection(off, end);
   conn.markQuicStream(pinfo.stream);
   if (!t.detail) {
-    // The summary keeps only the Protocol column.
+    // The summary keeps the Protocol column, and the packets' layers for statistics.
+    summaryPackets(off, end);
     t.restore(prev);
     return;
   }
@@ -277,6 +278,24 @@ export function dissectQuic(off: i32, end: i32): void {
     o = pktEnd;
   }
   t.restore(prev);
+}
+
+/** Summary mode: one layer per QUIC packet of the datagram, as the loop above opens them. */
+function summaryPackets(off: i32, end: i32): void {
+  let o = off;
+  for (let count = 0; o < end && count < MAX_PACKETS; count++) {
+    if (!t.has(o, 1)) break;
+    const pktEnd = packetEnd(o, end);
+    t.summaryLayer(HF_QUIC);
+    if (!sameDcid(o, pktEnd, count == 0)) break;
+    const b = byteAt(o);
+    if ((b & 0x80) != 0 && t.has(o + 1, 4)) {
+      // Version negotiation ends the datagram (packet() returns stop).
+      const version = be32(o + 1);
+      if (version == 0 || (version & 0x0f0f0f0f) == 0x0a0a0a0a) break;
+    }
+    o = pktEnd;
+  }
 }
 
 /** Does the datagram hold a short header packet (always its last one)? */

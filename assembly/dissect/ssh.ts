@@ -295,12 +295,16 @@ export function dissectSsh(off: i32, end: i32): void {
       t.close(node);
     }
   }
+  // Summary mode: the layer recorded for statistics ends here too.
+  if (node < -1) t.close(node);
   t.restore(prev);
 }
 
 /** Opens the SSH node and starts the Info column, once. */
 function begin(node: i32, off: i32, fromServer: bool): i32 {
-  if (node >= 0 || !t.detail) return node;
+  // Already open: a node, or in summary mode the layer recorded for statistics.
+  if (node != -1) return node;
+  if (!t.detail) return t.open(HF_SSH, off, 0);
   if (!pinfo.inError) {
     t.info.reset();
     t.info.str(fromServer ? "Server: " : "Client: ");

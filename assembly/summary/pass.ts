@@ -7,7 +7,8 @@ import * as ev from "../capture/events";
 import { intern } from "./intern";
 import { sectionFirstIf } from "../capture/reader";
 import { pinfo, frame, AddrKind } from "../core/pinfo";
-import { beginPacket } from "../core/tree";
+import * as t from "../core/tree";
+import { setRecording, finishLayers } from "./layers";
 import { dissectFrame } from "../dissect/frame";
 
 /** Pseudo link type of pcapng custom blocks, shown as frames of data. */
@@ -71,8 +72,11 @@ export function onRecord(
   frame.stream = -1;
   frame.track = true;
   pinfo.reset();
-  beginPacket(data, capLen, treePerPacket);
+  setRecording(true);
+  t.beginPacket(data, capLen, treePerPacket);
   dissectFrame();
+  finishLayers(col.count, t.nodes, t.nodeCount, t.NODE_WORDS, t.detail);
+  setRecording(false);
   writeRow(ts, capLen, origLen, fileOffset, iface);
   if (treePerPacket) onPacketTree(packets);
   if (hasTime) prevTs = ts;

@@ -11,6 +11,7 @@ import { captureErrorLine } from './report';
 import { summarise, renderSummary } from './info';
 import { writeFields, separatorFrom } from './fields';
 import { BufferedWriter } from './output';
+import { namesCommand } from './names';
 
 const USAGE = `usage: packetlens <command> FILE [options]
 
@@ -20,6 +21,7 @@ commands:
          [-E header=y] [-E separator=/t|/s|C] [-Y FILTER]
   count FILE [-Y FILTER]                      how many packets (the display filter) matches
   fieldnames [PREFIX]                         the fields the engine knows, with their meaning
+  names FILE [--json] [--no-capture-names]    each address with its name, vendor, country, AS
 
 Exit status: 0 when the whole file was read; 2 when it is damaged or not a
 capture (every packet before the damage is still reported); 1 for usage errors.
@@ -44,6 +46,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await fieldNames(args);
       case 'count':
         return await count(args);
+      case 'names':
+        return await namesCommand(await loadEngine(), fileArg(args), args.flags);
       case undefined:
       case 'help':
       case '--help':

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBridgeArgs } from '../../bridge/args';
 import { FrameSplitter } from '../../bridge/capture';
 import { setprivWorks, unprivilegedUser } from '../../bridge/privileges';
-import { DEFAULT_PORT, encodeFrame, MAX_CONTROL_BYTES, type Frame } from '../../src/lib/live/wire';
+import { decodeFrames, DEFAULT_PORT, encodeFrame, MAX_CONTROL_BYTES, WIRE_VERSION, type Frame } from '../../src/lib/live/wire';
 import {
   alive,
   childrenOf,
@@ -59,15 +59,22 @@ describe('the bridge command line', () => {
 });
 
 describe('cutting the capture pipe into frames', () => {
-  it('finds frames split anywhere across chunks', () => {
+  it('finds frames split anywhere across chunks, and hands on those of a chunk together', () => {
     const frames: Frame[] = [10, 0, 1500, 65535, 3].map((n, i) => ({ interface: i, linkType: 1, time: BigInt(i) * 1000n, originalLength: n + 7, data: new Uint8Array(n).fill(i) }));
     const bytes = Buffer.concat(frames.map((f) => encodeFrame(f)));
     for (const step of [1, 7, 24, 1000, bytes.length]) {
-      const out: Buffer[] = [];
-      const s = new FrameSplitter((f) => out.push(Buffer.from(f)));
+      const runs: Buffer[] = [];
+      const counts: number[] = [];
+      const s = new FrameSplitter((run, count) => {
+        runs.push(Buffer.from(run));
+        counts.push(count);
+      });
       for (let i = 0; i < bytes.length; i += step) s.push(bytes.subarray(i, i + step));
-      expect(out.map((b) => b.length)).toEqual(frames.map((f) => 24 + f.data.length));
-      expect(Buffer.concat(out).equals(bytes)).toBe(true);
+      expect(Buffer.concat(runs).equals(bytes)).toBe(true);
+      const decoded = runs.map((r) => decodeFrames(r));
+      expect(decoded.map((d) => d?.length)).toEqual(counts);
+      expect(decoded.flatMap((d) => d!.map((f) => f.data.length))).toEqual(frames.map((f) => f.data.length));
+      if (step === bytes.length) expect(counts).toEqual([frames.length]);
     }
   });
 });
@@ -87,7 +94,7 @@ describe.skipIf(!isRoot)('the live-capture bridge', () => {
   });
 
   it('says hello with the defaults from its command line', () => {
-    expect(page.messages[0]).toEqual({ type: 'hello', version: 1, interface: 'lo', filter: 'udp port 9', snaplen: 2000 });
+    expect(page.messages[0]).toEqual({ type: 'hello', version: WIRE_VERSION, interface: 'lo', filter: 'udp port 9', snaplen: 2000 });
   });
 
   it('refuses, before the upgrade, connections without the token, with a wrong one, or from another origin', async () => {

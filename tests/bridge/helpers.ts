@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { decodeFrame, parseBridgeMessage, type BridgeMessage, type ClientMessage, type Frame } from '../../src/lib/live/wire';
+import { decodeFrames, parseBridgeMessage, type BridgeMessage, type ClientMessage, type Frame } from '../../src/lib/live/wire';
 import { typeScriptArgs } from '../../bridge/node-args';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -106,9 +106,9 @@ export class PageClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) {
-        const f = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-        if (!f) throw new Error('a binary message that is not a frame');
-        this.frames.push(f);
+        const frames = decodeFrames(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+        if (!frames) throw new Error('a binary message that is not frames');
+        this.frames.push(...frames);
       } else {
         const m = parseBridgeMessage(data.toString());
         if (!m) throw new Error(`not a bridge message: ${data.toString()}`);

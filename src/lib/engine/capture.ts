@@ -3,6 +3,7 @@
 // of interned addresses. Filled from the engine's event buffer.
 
 import { AddrKind } from './columns';
+import { LayerTable, EV_LAYER_PATH, EV_ETH_PAIR } from './layers';
 
 export interface Option {
   code: number;
@@ -191,6 +192,8 @@ export class CaptureInfo {
   readonly dropCounts = new Map<number, bigint>();
   /** What the summary pass rebuilt, by the packet that completed it. */
   reassemblies = new ReassemblyTable();
+  /** Each packet's top-level protocols and Ethernet addresses, for statistics. */
+  layers = new LayerTable();
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -321,6 +324,15 @@ export function applyEvents(info: CaptureInfo, bytes: Uint8Array, bigLengths: Ma
         info.reassemblies.addFromEvent(a, b, view.getUint32(p, true), view.getUint32(p + 4, true), view, p + 12, view.getUint32(p + 8, true));
         break;
       }
+      case EV_LAYER_PATH: {
+        const fields: number[] = [];
+        for (let k = 0; k < b; k++) fields.push(view.getUint16(p + 2 * k, true));
+        info.layers.definePath(a, fields);
+        break;
+      }
+      case EV_ETH_PAIR:
+        info.layers.definePair(a, payload);
+        break;
     }
     o = p + ((len + 3) & ~3);
   }

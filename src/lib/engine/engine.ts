@@ -78,6 +78,7 @@ export class CaptureIndex {
 export class Engine {
   private readonly x: EngineExports;
   private columnPointers: number[] = [];
+  private sidePointers: number[] = [];
   private index: CaptureIndex | null = null;
   private raw: RawNodes;
   private treeListener: ((packet: number, raw: RawNodes, index: CaptureIndex) => void) | null = null;
@@ -88,6 +89,7 @@ export class Engine {
   ) {
     this.x = instance.exports;
     this.columnPointers = Array.from({ length: COLUMN_COUNT }, (_, i) => this.x.columnPtr(i));
+    this.sidePointers = [this.x.sideColumnPtr(0), this.x.sideColumnPtr(1)];
     this.raw = new RawNodes(this.x.memory, this.x.nodesPtr(), this.x.poolPtr());
     instance.onPacketTree = (packet) => {
       if (!this.treeListener || !this.index) return;
@@ -220,6 +222,7 @@ export class Engine {
     }
     if (count > 0) {
       index.columns.appendFrom(memory, this.columnPointers, count);
+      index.info.layers.appendFrom(memory, this.sidePointers[0]!, this.sidePointers[1]!, count);
       this.x.batchReset();
     }
   }

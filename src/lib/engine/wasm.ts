@@ -21,6 +21,7 @@ export interface EngineExports {
   batchReset(): void;
   batchCapacity(): number;
   columnPtr(i: number): number;
+  sideColumnPtr(i: number): number;
   eventsPtr(): number;
   eventsLen(): number;
   eventsReset(): void;

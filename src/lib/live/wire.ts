@@ -9,8 +9,11 @@
 //   (message too big) for a message longer than MAX_CONTROL_BYTES bytes, 1007
 //   for text that is not UTF-8, 1008 for any other (binary, not JSON, an
 //   unknown type, bad fields).
-// - Captured frames are binary messages: a FRAME_HEADER_BYTES header, all
-//   integers little-endian, then the captured bytes:
+// - Captured frames are binary messages, each holding one or more frames
+//   back to back (the bridge sends together the frames it read together, so
+//   that a busy capture costs a message per batch, not per packet). A frame
+//   is a FRAME_HEADER_BYTES header, all integers little-endian, then the
+//   captured bytes:
 //
 //     offset  size  field
 //     0       1     version (WIRE_VERSION)
@@ -36,7 +39,8 @@
 //
 // The bridge never parses packet contents; the page's engine decodes them.
 
-export const WIRE_VERSION = 1;
+/** 2: a binary message may hold several frames (1: exactly one). */
+export const WIRE_VERSION = 2;
 export const FRAME_KIND = 1;
 export const FRAME_HEADER_BYTES = 24;
 /** Control messages longer than this are refused. */
@@ -97,7 +101,7 @@ export interface Frame {
   data: Uint8Array;
 }
 
-/** Encodes a frame as the binary message the bridge sends. */
+/** Encodes a frame as the bridge sends it (a binary message holds one or more). */
 export function encodeFrame(f: Frame): Uint8Array {
   const out = new Uint8Array(FRAME_HEADER_BYTES + f.data.length);
   const v = new DataView(out.buffer);
@@ -112,7 +116,7 @@ export function encodeFrame(f: Frame): Uint8Array {
   return out;
 }
 
-/** Decodes a binary message; null when it is not a frame of this version. */
+/** Decodes one frame, all of `bytes`; null when it is not a frame of this version. */
 export function decodeFrame(bytes: Uint8Array): Frame | null {
   if (bytes.length < FRAME_HEADER_BYTES) return null;
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -126,6 +130,22 @@ export function decodeFrame(bytes: Uint8Array): Frame | null {
     originalLength: v.getUint32(20, true),
     data: bytes.subarray(FRAME_HEADER_BYTES),
   };
+}
+
+/** Decodes a binary message: the frames it holds, in order; null when any is not a frame of this version. */
+export function decodeFrames(bytes: Uint8Array): Frame[] | null {
+  const frames: Frame[] = [];
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes.length - at < FRAME_HEADER_BYTES) return null;
+    const end = at + FRAME_HEADER_BYTES + v.getUint32(at + 16, true);
+    const f = end <= bytes.length ? decodeFrame(bytes.subarray(at, end)) : null;
+    if (!f) return null;
+    frames.push(f);
+    at = end;
+  }
+  return frames.length ? frames : null;
 }
 
 /**

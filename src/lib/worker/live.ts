@@ -3,7 +3,7 @@
 // bytes can be read back by offset as from a file) and handed to the engine
 // in small batches, and the bridge's messages passed on to the page.
 
-import { decodeFrame, parseBridgeMessage, type BridgeMessage, type ClientMessage } from '../live/wire';
+import { decodeFrames, parseBridgeMessage, WIRE_VERSION, type BridgeMessage, type ClientMessage, type Frame } from '../live/wire';
 import { enhancedPacket, interfaceDescription, sectionHeader } from '../live/pcapng-writer';
 
 /** Frames are handed to the engine at least this often. */
@@ -67,12 +67,19 @@ export class LiveFeed {
           const m = parseBridgeMessage(e.data);
           if (!m) return;
           if (m.type === 'hello' && !hello) {
+            if (m.version !== WIRE_VERSION) {
+              reject(new Error(`The bridge speaks version ${m.version} of the live-capture protocol and this page version ${WIRE_VERSION}: run the bridge from the same Packetlens as the app.`));
+              ws.close(1000, 'another protocol version');
+              return;
+            }
             hello = true;
             resolve(m);
           }
           if (m.type === 'started') this.noteInterface(m.index, m.linkType, m.snaplen, m.interface);
           this.onMessage(m);
-        } else this.frame(new Uint8Array(e.data as ArrayBuffer));
+        } else {
+          for (const f of decodeFrames(new Uint8Array(e.data as ArrayBuffer)) ?? []) this.frame(f);
+        }
       };
       ws.onclose = (e) => {
         this.flush();
@@ -110,9 +117,8 @@ export class LiveFeed {
     }
   }
 
-  private frame(bytes: Uint8Array): void {
-    const f = decodeFrame(bytes);
-    if (!f || this.limitReached) return;
+  private frame(f: Frame): void {
+    if (this.limitReached) return;
     const iface = this.interfaces.get(f.interface);
     if (iface === undefined) return;
     this.received++;

@@ -4,9 +4,10 @@
 import { CaptureIndex } from '../engine/engine';
 import { CaptureInfo, ReassemblyTable, type CaptureError, type FileFormat, type Interface, type InternedAddress, type NameRecord, type Section } from '../engine/capture';
 import { PacketColumns, type ColumnName } from '../engine/columns';
+import { LayerTable, type StoredLayers } from '../engine/layers';
 
 /** Bump when the layout of stored indexes changes; older ones are rebuilt from the capture bytes. */
-export const STORED_INDEX_VERSION = 1;
+export const STORED_INDEX_VERSION = 2;
 
 export interface StoredIndex {
   version: number;
@@ -22,6 +23,8 @@ export interface StoredIndex {
   packetFlags: [number, number][];
   dropCounts: [number, bigint][];
   reassemblies: { records: ArrayBuffer; parts: ArrayBuffer };
+  /** Each packet's top-level protocols and Ethernet addresses (since version 2). */
+  layers: StoredLayers;
   error: CaptureError | null;
   bytesRead: number;
   flows: { entries: Uint8Array; tcpStreams: number; udpStreams: number } | null;
@@ -43,6 +46,7 @@ export function storeIndex(index: CaptureIndex): StoredIndex {
     packetFlags: [...info.packetFlags],
     dropCounts: [...info.dropCounts],
     reassemblies: info.reassemblies.toStored(),
+    layers: info.layers.toStored(),
     error: index.error,
     bytesRead: index.bytesRead,
     flows: index.flows,
@@ -70,6 +74,11 @@ export function restoreIndex(s: StoredIndex): CaptureIndex {
   for (const [k, v] of s.packetFlags) info.packetFlags.set(k, v);
   for (const [k, v] of s.dropCounts) info.dropCounts.set(k, v);
   info.reassemblies = ReassemblyTable.fromStored(s.reassemblies);
+  try {
+    info.layers = LayerTable.fromStored(s.layers);
+  } catch (e) {
+    throw new StoredIndexError((e as Error).message);
+  }
   const index = new CaptureIndex(columns, info);
   index.error = s.error;
   index.bytesRead = s.bytesRead;

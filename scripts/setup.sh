@@ -44,3 +44,15 @@ if [ ! -f "$wasm" ] || [ -n "$(find assembly asconfig.json -newer "$wasm" -name 
   say "building the engine"
   npx asc assembly/index.ts --config asconfig.json --target release
 fi
+
+# The offline name data (MAC vendors, port services, IP countries and AS) in
+# data/names/, built from npm packages when missing, or older than the lock
+# file (new package versions) or than the code that writes it.
+names=data/names
+stamp="$names/.built"
+if [ ! -f "$stamp" ] || [ ! -f "$names/oui.bin" ] || [ ! -f "$names/services.bin" ] || [ ! -f "$names/country.bin" ] || [ ! -f "$names/asn.bin" ] ||
+  [ -n "$(find package-lock.json scripts/build-names.ts src/lib/names -newer "$stamp" -name '*.ts' -o -newer "$stamp" -name package-lock.json 2>/dev/null | head -n 1)" ]; then
+  say "building the name data"
+  npx tsx scripts/build-names.ts "$names"
+  touch "$stamp"
+fi

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { CaptureService } from './service';
 import { workerSlices } from './slices';
+import { fetchNameData } from '../names/assets';
 
 const service = new CaptureService();
 
@@ -12,6 +13,7 @@ const service = new CaptureService();
 // now, so the first file dropped does not wait for it.
 const reader = new Worker(new URL('./reader.worker.ts', import.meta.url), { type: 'module', name: 'packetlens-reader' });
 service.sliceSource = (blob, firstSize, size) => workerSlices(reader, blob, firstSize, size);
+service.nameDataLoader = (which) => fetchNameData(which);
 
 const api = {
   async init(wasmUrl: string): Promise<void> {
@@ -40,6 +42,9 @@ const api = {
   setComments: (packet: number, comments: string[]) => service.setComments(packet, comments),
   toggleMark: (packet: number) => service.toggleMark(packet),
   setNote: (note: string) => service.setNote(note),
+  setNameResolution: (on: boolean) => service.setNameResolution(on),
+  describeAddresses: (addresses: string[], withAs?: boolean) => service.describeAddresses(addresses, withAs),
+  countries: () => service.countries(),
   liveConnect: (...args: Parameters<CaptureService['liveConnect']>) => service.liveConnect(...args),
   liveList: () => service.liveList(),
   liveStart: (...args: Parameters<CaptureService['liveStart']>) => service.liveStart(...args),

@@ -26,6 +26,8 @@ import { LiveFeed, type LiveLimits } from './live';
 import { protocolCounts, topTalkers, traffic } from './charts';
 import { ioAxis, ioSeries, MAX_INTERVALS } from '../analysis/iograph';
 import { hostGraph } from '../analysis/hostgraph';
+import { AddressNamer, type AddressNames, type CountryTable } from './names';
+import type { NameData, NameDataFile } from '../names/data';
 import type { BridgeMessage, CaptureStats } from '../live/wire';
 import { findInBytes, rowsFrom, searchBytes, type FindRequest, type FindResult } from './find';
 
@@ -79,6 +81,15 @@ export class CaptureService {
   private columns: string[] = [];
   private extractor: FieldExtractor | null = null;
   private sessionId: number | null = null;
+  /**
+   * Names for addresses: the tables shipped with the app (loaded once, by
+   * the loader the worker installs) and, per capture, the names it gives.
+   */
+  nameDataLoader: ((which: NameDataFile[]) => Promise<NameData>) | null = null;
+  private nameData: NameData = { sources: {} };
+  private nameDataLoaded = new Set<NameDataFile>();
+  private namer: AddressNamer | null = null;
+  private resolveNames = false;
   /** Comments the user changed (by packet), marked packets, and the session's note. */
   private editedComments = new Map<number, string[]>();
   private marks = new Set<number>();
@@ -157,6 +168,63 @@ export class CaptureService {
   /** Stops decoding at the next slice; what was read so far stays open. */
   cancel(): void {
     this.cancelRequested = true;
+  }
+
+  // ---- names ------------------------------------------------------------------------
+
+  /** Loads the shipped name tables not loaded yet (MAC vendors, services, countries; AS on request). */
+  private async loadNames(which: NameDataFile[]): Promise<void> {
+    const missing = which.filter((w) => !this.nameDataLoaded.has(w));
+    if (!missing.length || !this.nameDataLoader) return;
+    const data = await this.nameDataLoader(missing);
+    for (const w of missing) this.nameDataLoaded.add(w);
+    this.nameData = { ...this.nameData, ...data, sources: { ...this.nameData.sources, ...data.sources } };
+    this.namer?.setData(this.nameData);
+  }
+
+  private currentNamer(): AddressNamer {
+    this.namer ??= new AddressNamer(this.requireIndex(), this.nameData);
+    return this.namer;
+  }
+
+  /**
+   * Shows addresses by the names the capture gives them (DNS answers, pcapng
+   * name records), or not. Returns how many addresses have a name.
+   */
+  setNameResolution(on: boolean): Promise<number> {
+    return this.answer(async () => {
+      const namer = this.currentNamer();
+      namer.captureNames = on;
+      this.resolveNames = on;
+      if (!on) return 0;
+      const learned = await namer.learn(this.requireEngine(), (packets) => this.readPackets(packets));
+      return learned.addresses;
+    });
+  }
+
+  /** Vendor, country, AS, special range and captured names of addresses. */
+  async describeAddresses(addresses: string[], withAs = false): Promise<AddressNames[]> {
+    await this.loadNames(withAs ? ['oui', 'services', 'country', 'asn'] : ['oui', 'services', 'country']);
+    return this.currentNamer().describeMany(addresses);
+  }
+
+  /** The capture's traffic by country (and where the data comes from). */
+  async countries(): Promise<CountryTable> {
+    await this.loadNames(['oui', 'services', 'country']);
+    return this.currentNamer().countryTraffic();
+  }
+
+  /** A short line about an address for the list's tooltips: vendor, country, AS, special range. */
+  private addressNote(text: string): string {
+    if (!this.namer || !text) return text;
+    const d = this.namer.describe(text);
+    const parts = [d.address];
+    if (d.name) parts.push(`named ${d.name} in the capture`);
+    if (d.vendor) parts.push(d.vendor);
+    if (d.countryName) parts.push(d.countryName);
+    if (d.asn) parts.push(`AS${d.asn}${d.asName ? ` ${d.asName}` : ''}`);
+    if (d.special) parts.push(d.special.label);
+    return parts.join(' · ');
   }
 
   // ---- comments, marks and the note ---------------------------------------------
@@ -387,6 +455,8 @@ export class CaptureService {
     this.editedComments = new Map();
     this.marks = new Set();
     this.note = '';
+    this.namer = null;
+    this.resolveNames = false;
   }
 
   private progress(bytes: number, started: number): Progress {
@@ -646,8 +716,13 @@ export class CaptureService {
     const first = index.firstTime();
     const digits = this.timeDigits();
     const rebuilt = await Promise.all(packets.map((i) => this.rebuild(i)));
+    // The shipped tables are loaded once, in the background; rows name what they can meanwhile.
+    if (!this.nameDataLoaded.has('oui')) void this.loadNames(['oui', 'services', 'country']).then(() => this.currentNamer());
     return packets.map((i, k) => {
       const d = engine.describe(index, i, bytes[k]!, rebuilt[k]);
+      const source = this.addresses!.source(i);
+      const destination = this.addresses!.destination(i);
+      const named = (text: string) => (this.resolveNames && this.namer ? (this.namer.describe(text).name ?? text) : text);
       const t = c.arrays.time[i]!;
       let time = '';
       if (t !== NO_TIME) {
@@ -658,8 +733,10 @@ export class CaptureService {
       return {
         index: i,
         time,
-        source: this.addresses!.source(i),
-        destination: this.addresses!.destination(i),
+        source: named(source),
+        destination: named(destination),
+        sourceNote: this.addressNote(source),
+        destinationNote: this.addressNote(destination),
         protocol: d.protocol,
         length: c.origLen(i),
         info: d.info,

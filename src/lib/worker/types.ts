@@ -48,6 +48,9 @@ export interface Row {
   /** Values of the custom columns, as tshark -T fields prints them. */
   custom: string[];
   marked: boolean;
+  /** What is known of the addresses: the address itself, its name, vendor, country, AS, special range. */
+  sourceNote: string;
+  destinationNote: string;
 }
 
 export interface TreeNode {

@@ -11,6 +11,8 @@ import { captureErrorLine } from './report';
 import { summarise, renderSummary } from './info';
 import { writeFields, separatorFrom } from './fields';
 import { BufferedWriter } from './output';
+import { exportCommand } from './export';
+import { expert } from './expert';
 import { namesCommand } from './names';
 
 const USAGE = `usage: packetlens <command> FILE [options]
@@ -21,6 +23,9 @@ commands:
          [-E header=y] [-E separator=/t|/s|C] [-Y FILTER]
   count FILE [-Y FILTER]                      how many packets (the display filter) matches
   fieldnames [PREFIX]                         the fields the engine knows, with their meaning
+  export FILE --pcapng OUT [-Y FILTER]        the packets (that the filter selects) as pcapng, with comments
+  export FILE --parquet DIR [-Y FILTER]       DIR/packets.parquet and DIR/flows.parquet (--info adds Info)
+  expert FILE [--json] [-Y FILTER]            expert findings: malformed packets, TCP analysis, attacks (like tshark -z expert)
   names FILE [--json] [--no-capture-names]    each address with its name, vendor, country, AS
 
 Exit status: 0 when the whole file was read; 2 when it is damaged or not a
@@ -46,8 +51,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await fieldNames(args);
       case 'count':
         return await count(args);
+      case 'expert':
+        return await expert(args);
       case 'names':
         return await namesCommand(await loadEngine(), fileArg(args), args.flags);
+      case 'export':
+        return await exportCommand(args);
       case undefined:
       case 'help':
       case '--help':

@@ -7,6 +7,7 @@ import { test, expect } from '@playwright/test';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
+import { typeScriptArgs } from '../../bridge/node-args';
 
 const APP = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 4173)}`;
 const PORT = 20000 + Math.floor(Math.random() * 20000);
@@ -17,7 +18,8 @@ let link = '';
 test.skip(process.getuid?.() !== 0, 'live capture needs root (CI runs as root)');
 
 test.beforeAll(async () => {
-  bridge = spawn('npx', ['tsx', 'bridge/main.ts', '--interface', 'lo', '--port', String(PORT), '--app', APP], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node itself, not through npx: npx does not pass SIGTERM on, so the bridge would outlive the test.
+  bridge = spawn(process.execPath, [...typeScriptArgs('bridge/main.ts'), '--interface', 'lo', '--port', String(PORT), '--app', APP], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   bridge.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   let err = '';

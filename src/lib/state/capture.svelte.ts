@@ -16,6 +16,8 @@ class CaptureState {
   count = $state(0);
   /** What was wrong with the capture, and where; its packets before the problem are shown. */
   problem = $state<string | null>(null);
+  /** A Packetlens session file was opened: what was restored, and what could not be. */
+  sessionNotice = $state<string | null>(null);
   /** Something went wrong outside the capture (storage, the engine). */
   failure = $state<string | null>(null);
   saveState = $state<SaveState>('none');
@@ -30,6 +32,7 @@ class CaptureState {
     this.progress = null;
     this.count = 0;
     this.problem = null;
+    this.sessionNotice = null;
     this.failure = null;
     this.saveState = 'none';
     this.saveMessage = null;
@@ -67,6 +70,9 @@ class CaptureState {
 
   private finishOpen(meta: CaptureMeta): void {
     this.meta = meta;
+    if (meta.session) {
+      this.sessionNotice = `This file is a Packetlens session: its comments, marks, note and columns were restored.${meta.session.length ? ` Not restored: ${meta.session.join(' ')}` : ''}`;
+    }
     this.count = meta.packets;
     this.phase = 'ready';
     this.problem = meta.error ? describeCaptureError(meta.name, meta.error) : meta.cancelled ? `Decoding was cancelled after ${meta.packets} packets; only those are shown.` : null;

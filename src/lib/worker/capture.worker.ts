@@ -45,6 +45,7 @@ const api = {
   setNameResolution: (on: boolean) => service.setNameResolution(on),
   describeAddresses: (addresses: string[], withAs?: boolean) => service.describeAddresses(addresses, withAs),
   countries: () => service.countries(),
+  exportFile: (...args: Parameters<CaptureService['exportFile']>) => service.exportFile(...args),
   liveConnect: (...args: Parameters<CaptureService['liveConnect']>) => service.liveConnect(...args),
   liveList: () => service.liveList(),
   liveStart: (...args: Parameters<CaptureService['liveStart']>) => service.liveStart(...args),

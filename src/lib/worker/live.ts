@@ -1,7 +1,8 @@
 // A live capture in the worker: the WebSocket to the bridge, the frames it
-// sends written as a pcapng stream (kept in memory in large chunks, so packet
-// bytes can be read back by offset as from a file) and handed to the engine
-// in small batches, and the bridge's messages passed on to the page.
+// sends written as a pcapng stream (in large chunks, each kept as a Blob once
+// full, so packet bytes can be read back by offset as from a file) and handed
+// to the engine in small batches, and the bridge's messages passed on to the
+// page.
 
 import { decodeFrames, parseBridgeMessage, WIRE_VERSION, type BridgeMessage, type ClientMessage, type Frame } from '../live/wire';
 import { enhancedPacket, interfaceDescription, sectionHeader } from '../live/pcapng-writer';
@@ -18,13 +19,17 @@ export interface LiveLimits {
 
 export class LiveFeed {
   private ws: WebSocket | null = null;
-  /** The pcapng stream: full chunks, then the one being filled. */
-  private chunks: Uint8Array[] = [];
+  /**
+   * The pcapng stream: full chunks, as Blobs (so that blob(), called for every
+   * page of rows, copies only the chunk being filled, not the whole capture),
+   * then the one being filled.
+   */
+  private chunks: Blob[] = [];
   private current = new Uint8Array(CHUNK);
   private used = 0;
   private cachedBlob: Blob | null = null;
-  /** Bytes written and not yet given to the engine. */
-  private pending: Uint8Array[] = [];
+  /** Bytes of `current` already given to the engine; the rest are not yet. */
+  private fed = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** pcapng interface number of each bridge interface index. */
   private interfaces = new Map<number, number>();
@@ -102,7 +107,7 @@ export class LiveFeed {
 
   /** The capture so far, as a pcapng file. */
   blob(): Blob {
-    this.cachedBlob ??= new Blob([...this.chunks, this.current.slice(0, this.used)] as BlobPart[], { type: 'application/octet-stream' });
+    this.cachedBlob ??= new Blob([...this.chunks, this.current.slice(0, this.used)], { type: 'application/octet-stream' });
     return this.cachedBlob;
   }
 
@@ -139,6 +144,7 @@ export class LiveFeed {
     this.chunks = [];
     this.current = new Uint8Array(CHUNK);
     this.used = 0;
+    this.fed = 0;
     this.cachedBlob = null;
     this.interfaces.clear();
     this.started = false;
@@ -152,29 +158,24 @@ export class LiveFeed {
     this.cachedBlob = null;
     this.totalBytes += b.length;
     if (this.used + b.length > this.current.length) {
-      if (this.used > 0) this.chunks.push(this.current.slice(0, this.used));
+      this.flush();
+      if (this.used > 0) this.chunks.push(new Blob([this.current.subarray(0, this.used)]));
       this.current = new Uint8Array(Math.max(CHUNK, b.length));
       this.used = 0;
+      this.fed = 0;
     }
     this.current.set(b, this.used);
     this.used += b.length;
-    this.pending.push(b);
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
-  /** Hands what was written to the engine. */
+  /** Hands what was written to the engine (a view of bytes that are never written again). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.pending.length === 0) return;
-    const size = this.pending.reduce((s, b) => s + b.length, 0);
-    const all = new Uint8Array(size);
-    let at = 0;
-    for (const b of this.pending) {
-      all.set(b, at);
-      at += b.length;
-    }
-    this.pending = [];
-    this.feed(all);
+    if (this.fed === this.used) return;
+    const bytes = this.current.subarray(this.fed, this.used);
+    this.fed = this.used;
+    this.feed(bytes);
   }
 }

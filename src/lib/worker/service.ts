@@ -28,6 +28,11 @@ import { ioAxis, ioSeries, MAX_INTERVALS } from '../analysis/iograph';
 import { hostGraph } from '../analysis/hostgraph';
 import { AddressNamer, type AddressNames, type CountryTable } from './names';
 import type { NameData, NameDataFile } from '../names/data';
+import { readSessionState, restoreMarks, SESSION_STATE_PROBE_BYTES, writeSessionFile } from '../export/session-file';
+import { dissectionsToText, PACKET_LIST_COLUMNS } from '../export/dissections';
+import { flowsToParquet, packetsToParquet } from '../export/tables';
+import type { PacketSelection } from '../export/selection';
+import type { ExportRequest, ExportResult } from './types';
 import type { BridgeMessage, CaptureStats } from '../live/wire';
 import { findInBytes, rowsFrom, searchBytes, type FindRequest, type FindResult } from './find';
 
@@ -94,6 +99,8 @@ export class CaptureService {
   private editedComments = new Map<number, string[]>();
   private marks = new Set<number>();
   private note = '';
+  /** Null for an ordinary capture; for a session file, what of its session could not be restored. */
+  private sessionProblems: string[] | null = null;
 
   /**
    * How the File is read: directly by default; the browser worker installs a
@@ -162,12 +169,90 @@ export class CaptureService {
     }
     if (!this.cancelRequested) engine.end();
     onProgress?.(this.progress(position, started));
+    this.sessionProblems = await this.importSessionState(blob);
     return this.meta();
   }
 
   /** Stops decoding at the next slice; what was read so far stays open. */
   cancel(): void {
     this.cancelRequested = true;
+  }
+
+  // ---- export and import ------------------------------------------------------------
+
+  private selectionFor(which: ExportRequest['packets']): PacketSelection {
+    if (which === 'displayed') return this.matches ? { kind: 'displayed', matches: this.matches } : { kind: 'all' };
+    if (which === 'marked') return { kind: 'marked' };
+    return { kind: 'all' };
+  }
+
+  /**
+   * The open capture, or part of it, as a file: the session as a pcapng
+   * (packets with their comments, and the session's state), the packets'
+   * fields as CSV or JSON, or the packet or flow table as Parquet.
+   */
+  exportFile(req: ExportRequest): Promise<ExportResult> {
+    return this.answer(async () => {
+      const index = this.requireIndex();
+      const engine = this.requireEngine();
+      const read = (packets: number[]) => this.readPackets(packets);
+      const selection = this.selectionFor(req.packets);
+      const base = this.name.replace(/\.(pcapng|pcap|cap)$/i, '') || 'capture';
+      switch (req.format) {
+        case 'pcapng': {
+          const file = await writeSessionFile({
+            index,
+            read,
+            selection,
+            comments: index.info.comments,
+            marks: this.marks,
+            session: { name: this.name, note: this.note, columns: this.columns, filters: this.filterText ? [{ name: 'Display filter', filter: this.filterText }] : [] },
+          });
+          return { blob: new Blob(file.parts as BlobPart[], { type: 'application/octet-stream' }), name: `${base}.pcapng`, packets: file.packets, notes: file.notes };
+        }
+        case 'csv':
+        case 'json': {
+          const fields = [...PACKET_LIST_COLUMNS, ...this.columns];
+          const text = await dissectionsToText({ engine, index, read, fields, selection, marks: this.marks, comments: index.info.comments }, req.format);
+          const packets = selection.kind === 'displayed' ? this.count() : selection.kind === 'marked' ? this.marks.size : index.packetCount;
+          return { blob: new Blob([text], { type: req.format === 'csv' ? 'text/csv' : 'application/json' }), name: `${base}.${req.format}`, packets, notes: [] };
+        }
+        case 'parquet-packets':
+        case 'parquet-flows': {
+          const opts = { index, registry: engine.registry, selection, marks: this.marks };
+          const bytes = req.format === 'parquet-packets' ? packetsToParquet(opts) : flowsToParquet(opts);
+          return { blob: new Blob([bytes as BlobPart], { type: 'application/vnd.apache.parquet' }), name: `${base}.${req.format === 'parquet-packets' ? 'packets' : 'flows'}.parquet`, packets: 0, notes: [] };
+        }
+      }
+    });
+  }
+
+  /**
+   * A file that is a Packetlens session brings back its name, note, marks
+   * and columns (its comments are in its packets). Returns what could not be
+   * restored, in words; null when the file holds no session.
+   */
+  private async importSessionState(blob: Blob): Promise<string[] | null> {
+    let probe = new Uint8Array(await blob.slice(0, SESSION_STATE_PROBE_BYTES).arrayBuffer());
+    let result = readSessionState(probe);
+    if (result.status === 'need-more') {
+      probe = new Uint8Array(await blob.slice(0, result.bytes).arrayBuffer());
+      result = readSessionState(probe);
+    }
+    if (result.status === 'absent' || result.status === 'need-more') return null;
+    if (result.status === 'unreadable') return [`The session stored in this file cannot be restored (${result.problem}); its packets and their comments are shown.`];
+    const state = result.state;
+    const problems = [...result.problems];
+    const marks = restoreMarks(state, this.requireIndex().packetCount);
+    if (marks.problem) problems.push(marks.problem);
+    this.marks = new Set(marks.marks);
+    this.note = state.note;
+    if (state.name) this.name = state.name;
+    const registry = this.requireEngine().registry;
+    this.columns = state.columns.filter((c) => c === 'frame.comment' || registry.ids(c).length > 0);
+    if (this.columns.length < state.columns.length) problems.push(`Columns of fields this version does not know were left out: ${state.columns.filter((c) => !this.columns.includes(c)).join(', ')}.`);
+    this.extractor = this.columns.length ? new FieldExtractor(registry, this.columns) : null;
+    return problems;
   }
 
   // ---- names ------------------------------------------------------------------------
@@ -457,6 +542,7 @@ export class CaptureService {
     this.note = '';
     this.namer = null;
     this.resolveNames = false;
+    this.sessionProblems = null;
   }
 
   private progress(bytes: number, started: number): Progress {
@@ -492,6 +578,7 @@ export class CaptureService {
       decodeMs: this.decodeMs,
       columns: this.columns,
       annotations: this.annotations(),
+      session: this.sessionProblems,
     };
   }
 

@@ -32,6 +32,8 @@ export interface CaptureMeta {
   columns: string[];
   /** The user's comments, marks and note (kept with the session). */
   annotations: { comments: Record<number, string[]>; marks: number[]; note: string };
+  /** Null for an ordinary capture; for a Packetlens session file, what could not be restored (empty when all was). */
+  session: string[] | null;
 }
 
 export interface Row {
@@ -160,4 +162,19 @@ export interface HostGraphView {
   nodes: { id: string; packets: number; bytes: number }[];
   edges: { a: string; b: string; packets: number; bytes: number; last: number; weight: number }[];
   omittedNodes: number;
+}
+
+export interface ExportRequest {
+  format: 'pcapng' | 'csv' | 'json' | 'parquet-packets' | 'parquet-flows';
+  /** All packets, those the display filter shows, or the marked ones. */
+  packets: 'all' | 'displayed' | 'marked';
+}
+
+export interface ExportResult {
+  blob: Blob;
+  /** A file name for the download. */
+  name: string;
+  packets: number;
+  /** What could not be carried into the file as it was. */
+  notes: string[];
 }

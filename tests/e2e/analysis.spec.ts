@@ -64,3 +64,22 @@ test('the host graph has a node per IP host and an edge per pair that talked', a
   await expect(page.getByTestId('graph-summary')).toContainText(`${hosts.size} hosts, ${pairs.size} conversations`);
   await expect(page.locator('[data-testid="host-graph"] canvas').first()).toBeVisible();
 });
+
+test('expert findings name the rule and lead to the packets', async ({ page }) => {
+  const fixture = fileURLToPath(new URL('../fixtures/port-scan.pcap', import.meta.url));
+  await page.goto('/');
+  await page.locator('main[data-engine="ready"]').waitFor();
+  await page.getByTestId('file-input').setInputFiles(fixture);
+  await page.waitForURL(/\/view/);
+  await expect(page.getByTestId('filter-input')).toBeEnabled();
+  await page.getByTestId('tab-expert').click();
+  const scan = page.locator('[data-testid="expert-finding"][data-category="security"]').first();
+  await expect(scan).toContainText(/scan/i);
+  await scan.locator('.head').click();
+  await expect(scan.locator('.rule')).toContainText('different ports of one host');
+  const first = scan.locator('.packet').first();
+  const frame = (await first.textContent())!.trim();
+  await first.click();
+  await expect(page.locator('[data-testid="packet-row"][aria-selected="true"] .number')).toContainText(frame);
+  await expect(page.getByTestId('detail-tree')).toContainText(`Frame ${frame}:`);
+});

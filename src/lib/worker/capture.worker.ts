@@ -46,6 +46,7 @@ const api = {
   describeAddresses: (addresses: string[], withAs?: boolean) => service.describeAddresses(addresses, withAs),
   countries: () => service.countries(),
   exportFile: (...args: Parameters<CaptureService['exportFile']>) => service.exportFile(...args),
+  expert: (...args: Parameters<CaptureService['expert']>) => service.expert(...args),
   liveConnect: (...args: Parameters<CaptureService['liveConnect']>) => service.liveConnect(...args),
   liveList: () => service.liveList(),
   liveStart: (...args: Parameters<CaptureService['liveStart']>) => service.liveStart(...args),

@@ -32,6 +32,7 @@ import { readSessionState, restoreMarks, SESSION_STATE_PROBE_BYTES, writeSession
 import { dissectionsToText, PACKET_LIST_COLUMNS } from '../export/dissections';
 import { flowsToParquet, packetsToParquet } from '../export/tables';
 import type { PacketSelection } from '../export/selection';
+import { expertFindings, type ExpertProgress, type ExpertReport } from '../expert';
 import type { ExportRequest, ExportResult } from './types';
 import type { BridgeMessage, CaptureStats } from '../live/wire';
 import { findInBytes, rowsFrom, searchBytes, type FindRequest, type FindResult } from './find';
@@ -253,6 +254,19 @@ export class CaptureService {
     if (this.columns.length < state.columns.length) problems.push(`Columns of fields this version does not know were left out: ${state.columns.filter((c) => !this.columns.includes(c)).join(', ')}.`);
     this.extractor = this.columns.length ? new FieldExtractor(registry, this.columns) : null;
     return problems;
+  }
+
+  // ---- expert findings ---------------------------------------------------------------
+
+  /** Expert findings and security alerts, for the packets the display filter shows. */
+  expert(onProgress?: (p: ExpertProgress) => void): Promise<ExpertReport> {
+    return this.answer(async () => {
+      const index = this.requireIndex();
+      await this.extendFilter();
+      return expertFindings(index, this.requireEngine(), (packets) => this.readPackets(packets), this.matches, {
+        ...(onProgress ? { onProgress: (p: ExpertProgress) => onProgress(p) } : {}),
+      });
+    });
   }
 
   // ---- names ------------------------------------------------------------------------

@@ -31,6 +31,13 @@ test('the I/O graph draws a series per display filter, and a dragged range filte
   await expect(page.getByTestId('io-series-total')).toHaveText(['136 packets', `${tshark(['-Y', 'dns', '-T', 'fields', '-e', 'frame.number']).length} packets`]);
   await page.getByTestId('io-interval').selectOption('100');
   await expect(page.getByTestId('io-draw-ms')).toBeVisible();
+  // The chart saves as a PNG image.
+  const png = page.waitForEvent('download');
+  await page.getByTestId('io-save-png').click();
+  const saved = await png;
+  expect(saved.suggestedFilename()).toBe('io-graph.png');
+  const bytes = await import('node:fs').then((fs) => saved.path().then((p) => fs.readFileSync(p)));
+  expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
   const ms = Number(await page.getByTestId('io-draw-ms').getAttribute('data-ms'));
   expect(ms).toBeLessThan(1000);
   // Drag across the middle of the plot.

@@ -16,6 +16,7 @@ export const enum Ev {
   DROPS = 9,          // a: packet index; payload: u64 drop count (epb_dropcount)
   REASSEMBLED = 10,   // a: packet index; b: kind (1 TCP message, 2 IPv4, 3 IPv6 datagram);
                       // payload: u32 length, u32 tail, u32 count, count x (u32 packet, i32 offset, i32 length, i32 at)
+  // 11 and 12 are summary/layers.ts's LAYER_PATH and ETH_PAIR (layers for statistics).
 }
 
 // Options inside SECTION, INTERFACE and IFSTATS payloads are re-encoded in

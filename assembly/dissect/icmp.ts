@@ -68,8 +68,9 @@ export function dissectIcmp(off: i32, end: i32): void {
         t.f32(HF_RECEIVE_TS, off + 12);
         t.f32(HF_TRANSMIT_TS, off + 16);
       } else if (type == 17 || type == 18) t.fipv4(HF_ADDRESS_MASK, off + 8);
-      t.close(node);
+      // An echo's data is part of the ICMP layer, as in Wireshark's tree.
       if (type == 0 || type == 8) dissectData(off + 8, end);
+      t.close(node);
       break;
     }
     case 3:

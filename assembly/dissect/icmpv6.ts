@@ -83,8 +83,9 @@ export function dissectIcmpv6(off: i32, end: i32): void {
   } else if (type == 128 || type == 129) {
     t.f16(HF_ECHO_ID, off + 4);
     t.f16(HF_ECHO_SEQ, off + 6);
-    t.close(node);
+    // An echo's data is part of the ICMPv6 layer, as in Wireshark's tree.
     dissectData(off + 8, end);
+    t.close(node);
   } else if (type == 133) {
     t.fbytes(HF_RESERVED, off + 4, 4);
     ndOptions(off + 8, end);

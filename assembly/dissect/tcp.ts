@@ -6,8 +6,9 @@ import { SET_NOT_SET, CHECKSUM_STATUS } from "../core/names";
 import * as t from "../core/tree";
 import { pinfo, frame } from "../core/pinfo";
 import { net } from "../core/net";
-import { tcpStream, tcpBases, baseFwd, baseRev, lookupStream, lastDir, tcpDataSeen } from "../summary/flows";
+import { tcpStream, tcpBases, baseFwd, baseRev, scaleFwd, lookupStream, lastDir, lastReused, tcpDataSeen, storeWindowScales } from "../summary/flows";
 import * as reasm from "./tcpreasm";
+import * as an from "./tcpanalysis";
 import { wantOffset, wantLength, resetDesegment } from "./desegment";
 import { dissectTcpPayload } from "./apps";
 import { Text } from "../core/text";
@@ -64,6 +65,29 @@ const HF_SEGMENT_DATA = field("tcp.segment_data", "TCP segment data", FT.BYTES, 
 const HF_REASSEMBLED_LENGTH = field("tcp.reassembled.length", "Reassembled TCP length", FT.UINT32, BASE.DEC, "Length of the message rebuilt from several segments.");
 const HF_SEGMENT_COUNT = field("tcp.segment.count", "Segment count", FT.UINT32, BASE.DEC, "How many segments the message was rebuilt from.");
 const HF_REASSEMBLED_DATA = field("tcp.reassembled.data", "Reassembled TCP Data", FT.BYTES, BASE.NONE, "A message rebuilt from several segments.");
+const HF_ANALYSIS = field("tcp.analysis", "SEQ/ACK analysis", FT.NONE, BASE.NONE, "What the analysis of sequence and acknowledgment numbers found about this segment.");
+const HF_A_ACKS_FRAME = field("tcp.analysis.acks_frame", "This is an ACK to the segment in frame", FT.FRAMENUM, BASE.NONE, "The earlier segment whose last byte this acknowledgment covers exactly.");
+const HF_A_ACK_RTT = field("tcp.analysis.ack_rtt", "The RTT to ACK the segment was", FT.RELATIVE_TIME, BASE.NONE, "How long the acknowledged segment took to be acknowledged: a measure of the round-trip time.");
+const HF_A_FLAGS = field("tcp.analysis.flags", "TCP Analysis Flags", FT.NONE, BASE.NONE, "The analysis noticed something about this segment: a retransmission, a duplicate ACK, a window event ... 'tcp.analysis.flags' finds every such segment.");
+const HF_A_RETRANSMISSION = field("tcp.analysis.retransmission", "This frame is a (suspected) retransmission", FT.NONE, BASE.NONE, "The segment carries data (or a SYN or FIN) sent before: the sender sent it again, usually because it was lost or not acknowledged in time.");
+const HF_A_FAST_RETRANSMISSION = field("tcp.analysis.fast_retransmission", "This frame is a (suspected) fast retransmission", FT.NONE, BASE.NONE, "A retransmission sent right after duplicate ACKs asked for this data, without waiting for a timeout.");
+const HF_A_SPURIOUS_RETRANSMISSION = field("tcp.analysis.spurious_retransmission", "This frame is a (suspected) spurious retransmission", FT.NONE, BASE.NONE, "A retransmission of data the receiver had already acknowledged: it was not needed.");
+const HF_A_OUT_OF_ORDER = field("tcp.analysis.out_of_order", "This frame is a (suspected) out-of-order segment", FT.NONE, BASE.NONE, "The segment comes after a later part of the stream, soon enough that it was probably reordered on the way rather than sent again.");
+const HF_A_REUSED_PORTS = field("tcp.analysis.reused_ports", "A new tcp session is started with the same ports as an earlier session in this trace", FT.NONE, BASE.NONE, "A SYN opens a new connection on the addresses and ports of an earlier one.");
+const HF_A_LOST_SEGMENT = field("tcp.analysis.lost_segment", "Previous segment(s) not captured (common at capture start)", FT.NONE, BASE.NONE, "The segment starts after a gap: data sent before it was not captured (lost, or sent before the capture began).");
+const HF_A_ACK_LOST_SEGMENT = field("tcp.analysis.ack_lost_segment", "ACKed segment that wasn't captured (common at capture start)", FT.NONE, BASE.NONE, "The segment acknowledges data of the other side that the capture never saw.");
+const HF_A_WINDOW_UPDATE = field("tcp.analysis.window_update", "TCP window update", FT.NONE, BASE.NONE, "A segment without data whose only news is a changed receive window.");
+const HF_A_WINDOW_FULL = field("tcp.analysis.window_full", "TCP window specified by the receiver is now completely full", FT.NONE, BASE.NONE, "The sender has filled the receiver's window: it must wait for an acknowledgment before sending more.");
+const HF_A_KEEP_ALIVE = field("tcp.analysis.keep_alive", "TCP keep-alive segment", FT.NONE, BASE.NONE, "A segment one byte behind the stream, sent to check that the other side is still there.");
+const HF_A_KEEP_ALIVE_ACK = field("tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment", FT.NONE, BASE.NONE, "The answer to a keep-alive: the other side is still there.");
+const HF_A_DUP_ACK = field("tcp.analysis.duplicate_ack", "Duplicate ACK", FT.NONE, BASE.NONE, "An acknowledgment repeating the previous one: the receiver got a segment but is still missing earlier data.");
+const HF_A_DUP_ACK_NUM = field("tcp.analysis.duplicate_ack_num", "Duplicate ACK #", FT.UINT32, BASE.DEC, "How many times in a row this acknowledgment has been repeated.");
+const HF_A_DUP_ACK_FRAME = field("tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame", FT.FRAMENUM, BASE.NONE, "The frame with the original acknowledgment this one repeats.");
+const HF_A_ZERO_WINDOW_PROBE = field("tcp.analysis.zero_window_probe", "TCP Zero Window Probe", FT.NONE, BASE.NONE, "One byte sent into a closed (zero) window, to learn when the receiver can take data again.");
+const HF_A_ZERO_WINDOW = field("tcp.analysis.zero_window", "TCP Zero Window segment", FT.NONE, BASE.NONE, "The sender's receive window is zero: it cannot take more data for now.");
+const HF_A_ZERO_WINDOW_PROBE_ACK = field("tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe", FT.NONE, BASE.NONE, "The answer to a zero window probe, still with a zero window.");
+const HF_A_RTO = field("tcp.analysis.rto", "The RTO for this segment was", FT.RELATIVE_TIME, BASE.NONE, "How long the sender waited before retransmitting: the time since the original segment.");
+const HF_A_RTO_FRAME = field("tcp.analysis.rto_frame", "RTO based on delta from frame", FT.FRAMENUM, BASE.NONE, "The frame the retransmission timeout is measured from.");
 export const COL_TCP = columnProtocol("TCP", HF_TCP);
 for (let i = 0; i < 10; i++) {
   valueStrings([HF_FLAG_AE, HF_FLAG_CWR, HF_FLAG_ECE, HF_FLAG_URG, HF_FLAG_ACK, HF_FLAG_PUSH, HF_FLAG_RESET, HF_FLAG_SYN, HF_FLAG_FIN, HF_FLAG_RES][i], SET_NOT_SET);
@@ -104,7 +128,7 @@ export function dissectTcp(off: i32, end: i32): void {
   const seq = t.get32(off + 4);
   const ack = t.get32(off + 8);
   const word = t.get16(off + 12);
-  t.get16(off + 14);
+  const window = t.get16(off + 14);
   if (t.stopped) {
     pinfo.complex = true;
     t.close(node);
@@ -127,19 +151,83 @@ export function dissectTcp(off: i32, end: i32): void {
   segDstPort = dport;
   segStream = stream;
   segSeq = seq;
+  const scale = analyse(off, hlen, stream, seq, ack, seglen, flags, window, analyze);
+  infoPrefix.reset();
   if (t.detail) {
-    tcpTree(node, off, end, sport, dport, seq, ack, hlen, flags, seglen, stream, analyze);
+    tcpTree(node, off, end, sport, dport, seq, ack, hlen, flags, seglen, stream, analyze, scale);
   }
   if (hlen < 20 || !t.need(off, hlen)) {
     pinfo.complex = true;
     t.close(node);
+    prependInfoPrefix();
     t.restore(prev);
     return;
   }
   t.setLength(node, hlen);
   t.close(node);
   if (seglen > 0 && !pinfo.inError) payload(off + hlen, end, sport, dport, stream, flags, seq);
+  prependInfoPrefix();
   t.restore(prev);
+}
+
+/**
+ * The sequence analysis of the segment (tcpanalysis.ts): computed in the
+ * summary pass, taken from the host's records in the detail pass of one
+ * packet. Returns the window scale that applies to the segment's window
+ * (-2 none, -1 unknown, else the shift).
+ */
+function analyse(off: i32, hlen: i32, stream: i32, seq: u32, ack: u32, seglen: i32, flags: u32, window: u32, analyze: bool): i32 {
+  if (!analyze || stream < 0) {
+    an.clearAnalysis();
+    return -1;
+  }
+  if (!frame.track) {
+    const p = reasm.takeInjected(an.KIND_ANALYSIS);
+    an.loadInjected(p, p != 0 ? reasm.takenLength : 0);
+    return -1;
+  }
+  const now = frame.hasTime ? frame.tsNs : 0;
+  an.analyseSegment(stream, lastDir, frame.number, now, seq, ack, <u32>seglen, flags, window, lastReused);
+  const scale = an.windowScale(stream, lastDir);
+  const shift = hlen > 20 && t.has(off + 20, hlen - 20) ? windowScaleOption(off + 20, off + hlen) : -1;
+  an.afterSegment(stream, lastDir, now, flags, shift);
+  const ws0 = an.windowScale(stream, 0);
+  const ws1 = an.windowScale(stream, 1);
+  storeWindowScales(ws0, ws1);
+  an.announce(frame.number - 1);
+  return scale;
+}
+
+/** The shift of a Window Scale option among the options in [off, end), or -1. */
+function windowScaleOption(off: i32, end: i32): i32 {
+  let o = off;
+  while (o < end) {
+    const kind = <u32>load<u8>(t.at(o));
+    if (kind == 0) break;
+    if (kind == 1) {
+      o++;
+      continue;
+    }
+    if (o + 2 > end) break;
+    const len = <i32>load<u8>(t.at(o + 1));
+    if (len < 2 || o + len > end) break;
+    if (kind == 3 && len == 3) return <i32>load<u8>(t.at(o + 2));
+    o += len;
+  }
+  return -1;
+}
+
+// The analysis's "[TCP Retransmission] " and the like, put before the Info
+// column once the application has written it (Wireshark's column fence).
+const infoPrefix = new Text(256);
+const infoRest = new Text(4096);
+
+function prependInfoPrefix(): void {
+  if (infoPrefix.len == 0 || !t.detail) return;
+  infoRest.copyFrom(t.info);
+  t.info.copyFrom(infoPrefix);
+  t.info.raw(infoRest.ptr, infoRest.len);
+  infoPrefix.reset();
 }
 
 /**
@@ -161,8 +249,11 @@ function payload(off: i32, end: i32, sport: u32, dport: u32, stream: i32, flags:
   const dataSeq = (flags & TH_SYN) != 0 ? seq + 1 : seq;
   const nextSeq = dataSeq + <u32>len;
   const packet = frame.number - 1;
-  // Data already seen (a retransmission) is not handed to the application again.
-  if (tcpDataSeen(dataSeq, nextSeq)) {
+  // Data already seen is not handed to the application again; nor, as in
+  // Wireshark, a segment the analysis found retransmitted, out of order or
+  // a keep-alive.
+  const seen = tcpDataSeen(dataSeq, nextSeq);
+  if (seen || (an.flags & (an.A_RETRANSMISSION | an.A_OUT_OF_ORDER | an.A_KEEP_ALIVE)) != 0) {
     reasm.announceState(packet, reasm.KIND_SEEN, 0);
     return;
   }
@@ -226,8 +317,8 @@ function held(packet: u32, frameOffset: i32): void {
   if (frameOffset >= 0) reasm.announceState(packet, reasm.KIND_HELD, <u32>frameOffset);
 }
 
-const done = new reasm.Parts();
-const first = new reasm.Parts();
+const done = new reasm.Parts(reasm.MAX_TCP_PARTS);
+const first = new reasm.Parts(reasm.MAX_TCP_PARTS);
 
 /** Keeps only the parts that make up the first `length` bytes. */
 function trimParts(parts: reasm.Parts, length: i32): void {
@@ -329,16 +420,18 @@ function segmentOfMessage(off: i32, len: i32): void {
   if (pinfo.colProto == COL_TCP) t.info.str(" [TCP segment of a reassembled PDU]");
 }
 
-function tcpTree(node: i32, off: i32, end: i32, sport: u32, dport: u32, seq: u32, ack: u32, hlen: i32, flags: u32, seglen: i32, stream: i32, analyze: bool): void {
+function tcpTree(node: i32, off: i32, end: i32, sport: u32, dport: u32, seq: u32, ack: u32, hlen: i32, flags: u32, seglen: i32, stream: i32, analyze: bool, trackedScale: i32): void {
   let relSeq = seq;
   let relAck = ack;
   let haveBase = false;
+  let scale = trackedScale;
   if (analyze && stream >= 0 && net.alen > 0) {
-    if (tcpBases(net.src, net.dst, net.alen, sport, dport)) {
+    if (tcpBases(net.src, net.dst, net.alen, sport, dport, stream)) {
       haveBase = true;
       relSeq = seq - baseFwd;
       if ((flags & TH_ACK) != 0) relAck = ack - baseRev;
     }
+    if (!frame.track) scale = scaleFwd;
   }
   if (stream >= 0) t.fgen(HF_STREAM, off, 0, <u64>stream);
   if (analyze && seglen >= 0) t.fgen(HF_LEN, off + 12, 1, <u64>seglen);
@@ -401,16 +494,135 @@ function tcpTree(node: i32, off: i32, end: i32, sport: u32, dport: u32, seq: u32
   t.generated(t.fstrPool(HF_FLAGS_STR, off + 12, 2, mark));
   t.close(fl);
   const win = t.f16(HF_WINDOW_VALUE, off + 14);
-  t.fgen(HF_WINDOW, off + 14, 2, win);
+  // SYNs are never scaled; later segments by the scale agreed in the handshake.
+  const scaled = analyze && stream >= 0 && (flags & TH_SYN) == 0;
+  const calculated = scaled && scale >= 0 ? <u64>win << <u64>scale : <u64>win;
+  t.fgen(HF_WINDOW, off + 14, 2, calculated);
+  if (scaled) scaleFactor(off + 14, scale);
   t.f16(HF_CHECKSUM, off + 16);
   t.fgen(HF_CHECKSUM_STATUS, off + 16, 0, 2);
-  t.f16(HF_URGENT, off + 18);
-  if (hlen > 20 && t.has(off + 20, hlen - 20)) options(off + 20, off + hlen);
-  tcpInfo(sport, dport, flags, relSeq, relAck, win, seglen, analyze);
+  const urgent = t.f16(HF_URGENT, off + 18);
+  tcpInfo(sport, dport, flags, relSeq, relAck, <u32>calculated, urgent, seglen, analyze);
+  if (hlen > 20 && t.has(off + 20, 1)) options(off + 20, off + hlen, haveBase ? baseRev : 0);
+  if (analyze && stream >= 0) analysisTree(off);
   if (seglen > 0 && t.has(off + hlen, 1)) {
     const avail = (t.limit < end ? t.limit : end) - off - hlen;
     if (avail > 0) t.fbytes(HF_PAYLOAD, off + hlen, avail);
   }
+}
+
+/** tcp.window_size_scalefactor: the multiplier, or -1 (unknown) or -2 (no scaling). */
+function scaleFactor(off: i32, scale: i32): void {
+  const value: i64 = scale >= 0 ? <i64>1 << <i64>scale : <i64>scale;
+  const n = t.fgen(HF_WINDOW_SCALE, off, 2, <u64>value);
+  if (scale >= 0) return;
+  const m = t.beginNote();
+  t.pool.sdec(value);
+  t.pool.str(scale == -1 ? " (unknown)" : " (no window scaling used)");
+  t.endNote(n, m);
+}
+
+/** A generated time field from a span in nanoseconds. */
+function spanField(hf: u16, off: i32, ns: i64): i32 {
+  let sec = ns / 1000000000;
+  let nsec = ns % 1000000000;
+  if (nsec < 0) {
+    nsec += 1000000000;
+    sec -= 1;
+  }
+  return t.ftime(hf, off, 0, sec, <u32>nsec, t.FLAG_GENERATED);
+}
+
+// The analysis flags in the order Wireshark's tcp_print_sequence_number_analysis
+// prints them, with their field and Info prefix (each prefix goes before the
+// ones printed earlier, so the last printed comes first).
+const FLAG_ORDER: StaticArray<u32> = [
+  an.A_REUSED_PORTS, an.A_RETRANSMISSION, an.A_FAST_RETRANSMISSION, an.A_SPURIOUS_RETRANSMISSION, an.A_OUT_OF_ORDER,
+  an.A_LOST_PACKET, an.A_ACK_LOST_PACKET, an.A_WINDOW_UPDATE, an.A_WINDOW_FULL, an.A_KEEP_ALIVE, an.A_KEEP_ALIVE_ACK,
+  an.A_DUPLICATE_ACK, an.A_ZERO_WINDOW_PROBE, an.A_ZERO_WINDOW, an.A_ZERO_WINDOW_PROBE_ACK,
+];
+const FLAG_FIELDS: StaticArray<u16> = [
+  HF_A_REUSED_PORTS, HF_A_RETRANSMISSION, HF_A_FAST_RETRANSMISSION, HF_A_SPURIOUS_RETRANSMISSION, HF_A_OUT_OF_ORDER,
+  HF_A_LOST_SEGMENT, HF_A_ACK_LOST_SEGMENT, HF_A_WINDOW_UPDATE, HF_A_WINDOW_FULL, HF_A_KEEP_ALIVE, HF_A_KEEP_ALIVE_ACK,
+  HF_A_DUP_ACK, HF_A_ZERO_WINDOW_PROBE, HF_A_ZERO_WINDOW, HF_A_ZERO_WINDOW_PROBE_ACK,
+];
+const FLAG_PREFIXES: StaticArray<string> = [
+  "[TCP Port numbers reused] ", "[TCP Retransmission] ", "[TCP Fast Retransmission] ", "[TCP Spurious Retransmission] ", "[TCP Out-Of-Order] ",
+  "[TCP Previous segment not captured] ", "[TCP ACKed unseen segment] ", "[TCP Window Update] ", "[TCP Window Full] ", "[TCP Keep-Alive] ", "[TCP Keep-Alive ACK] ",
+  "", "[TCP ZeroWindowProbe] ", "[TCP ZeroWindow] ", "[TCP ZeroWindowProbeAck] ",
+];
+
+/**
+ * The "SEQ/ACK analysis" subtree, and the Info column's prefixes, as
+ * Wireshark's tcp_print_sequence_number_analysis shows them.
+ */
+function analysisTree(off: i32): void {
+  if (!an.found) return;
+  const parent = t.currentParent();
+  const tree = t.fgen(HF_ANALYSIS, off, 0, 0);
+  t.openNode(tree);
+  if (an.acksFrame != 0) {
+    t.fgen(HF_A_ACKS_FRAME, off, 0, an.acksFrame);
+    spanField(HF_A_ACK_RTT, off, an.ackRtt);
+  }
+  if (an.flags != 0) {
+    const flagsNode = t.fgen(HF_A_FLAGS, off, 0, 0);
+    t.openNode(flagsNode);
+    for (let i = 0; i < FLAG_ORDER.length; i++) {
+      const flag = unchecked(FLAG_ORDER[i]);
+      if ((an.flags & flag) == 0) continue;
+      const item = t.fgen(unchecked(FLAG_FIELDS[i]), off, 0, 1);
+      if (flag == an.A_DUPLICATE_ACK) {
+        duplicateAck(off, item, tree, flagsNode);
+        continue;
+      }
+      // A fast or spurious retransmission is a retransmission too.
+      if (flag == an.A_FAST_RETRANSMISSION || flag == an.A_SPURIOUS_RETRANSMISSION) t.fgen(HF_A_RETRANSMISSION, off, 0, 1);
+      if (flag == an.A_RETRANSMISSION && an.rto != 0) {
+        spanField(HF_A_RTO, off, an.rto);
+        t.fgen(HF_A_RTO_FRAME, off, 0, an.rtoFrame);
+      }
+      prefix(unchecked(FLAG_PREFIXES[i]));
+    }
+  }
+  t.setParent(parent);
+}
+
+/** A duplicate ACK: its flag, and in the analysis tree its number and the ACK it repeats. */
+function duplicateAck(off: i32, item: i32, tree: i32, flagsNode: i32): void {
+  const m = t.beginNote();
+  t.pool.str("This is a TCP duplicate ack");
+  t.endLabel(item, m);
+  dupAckPrefix();
+  t.setParent(tree);
+  t.fgen(HF_A_DUP_ACK_NUM, off, 0, an.dupAckNum);
+  t.openNode(t.fgen(HF_A_DUP_ACK_FRAME, off, 0, an.dupAckFrame));
+  const expert = t.fgen(HF_A_DUP_ACK, off, 0, 1);
+  const n = t.beginNote();
+  t.pool.str("Duplicate ACK (#");
+  t.pool.dec(an.dupAckNum);
+  t.pool.str(")");
+  t.endLabel(expert, n);
+  t.setParent(flagsNode);
+}
+
+/** Puts `s` before the prefixes already given, as Wireshark's col_prepend_fence_fstr does. */
+function prefix(s: string): void {
+  infoRest.copyFrom(infoPrefix);
+  infoPrefix.reset();
+  infoPrefix.str(s);
+  infoPrefix.raw(infoRest.ptr, infoRest.len);
+}
+
+function dupAckPrefix(): void {
+  infoRest.copyFrom(infoPrefix);
+  infoPrefix.reset();
+  infoPrefix.str("[TCP Dup ACK ");
+  infoPrefix.dec(an.dupAckFrame);
+  infoPrefix.str("#");
+  infoPrefix.dec(an.dupAckNum);
+  infoPrefix.str("] ");
+  infoPrefix.raw(infoRest.ptr, infoRest.len);
 }
 
 const FLAG_NAMES: StaticArray<string> = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"];
@@ -437,7 +649,7 @@ function flagLetters(flags: u32): void {
   }
 }
 
-function tcpInfo(sport: u32, dport: u32, flags: u32, seq: u32, ack: u32, win: u32, seglen: i32, analyze: bool): void {
+function tcpInfo(sport: u32, dport: u32, flags: u32, seq: u32, ack: u32, win: u32, urgent: u32, seglen: i32, analyze: bool): void {
   if (pinfo.inError) return;
   const info = t.info;
   info.reset();
@@ -454,17 +666,26 @@ function tcpInfo(sport: u32, dport: u32, flags: u32, seq: u32, ack: u32, win: u3
   }
   info.str(" Win=");
   info.dec(win);
+  if ((flags & TH_URG) != 0) {
+    info.str(" Urg=");
+    info.dec(urgent);
+  }
   if (analyze) {
     info.str(" Len=");
     info.dec(<u64>seglen);
   }
 }
 
-function options(off: i32, end: i32): void {
+/** The options' tree, and their summary in the Info column (" MSS=1460 SACK_PERM WS=128"); SACK edges relative to `sackBase`. */
+function options(off: i32, end: i32, sackBase: u32): void {
+  const info = !pinfo.inError;
   const opts = t.open(HF_OPTIONS, off, end - off);
+  // Options cut by the capture are shown up to the cut, as tshark does.
+  const full = end;
+  if (t.limit < end) end = t.limit;
   const note = t.beginNote();
   t.pool.str("Options: (");
-  t.pool.dec(<u64>(end - off));
+  t.pool.dec(<u64>(full - off));
   t.pool.str(" bytes)");
   t.endLabel(opts, note);
   let o = off;
@@ -493,21 +714,42 @@ function options(off: i32, end: i32): void {
     const n = t.open(hf, o, len);
     t.f8(HF_OPTION_KIND, o);
     t.f8(HF_OPTION_LEN, o + 1);
-    if (kind == 2 && len == 4) t.f16(HF_OPT_MSS_VAL, o + 2);
-    else if (kind == 3 && len == 3) {
+    if (kind == 2 && len == 4) {
+      const mss = t.f16(HF_OPT_MSS_VAL, o + 2);
+      if (info) infoValue(" MSS=", mss);
+    } else if (kind == 3 && len == 3) {
       const shift = t.f8(HF_OPT_WS_SHIFT, o + 2);
       t.fgen(HF_OPT_WS_MULT, o + 2, 1, shift < 15 ? <u64>1 << <u64>shift : 0);
+      // RFC 7323: a shift above 14 is taken as 14.
+      if (info) infoValue(" WS=", <u32>1 << (shift > 14 ? 14 : shift));
+    } else if (kind == 4 && len == 2) {
+      if (info) t.info.str(" SACK_PERM");
     } else if (kind == 5) {
       for (let s = o + 2; s + 8 <= o + len; s += 8) {
-        t.f32(HF_OPT_SACK_LE, s);
-        t.f32(HF_OPT_SACK_RE, s + 4);
+        const le = t.get32(s) - sackBase;
+        const re = t.get32(s + 4) - sackBase;
+        t.fval(HF_OPT_SACK_LE, s, 4, le);
+        t.fval(HF_OPT_SACK_RE, s + 4, 4, re);
+        if (info) {
+          infoValue(" SLE=", le);
+          infoValue(" SRE=", re);
+        }
       }
     } else if (kind == 8 && len == 10) {
-      t.f32(HF_OPT_TSVAL, o + 2);
-      t.f32(HF_OPT_TSECR, o + 6);
+      const tsval = t.f32(HF_OPT_TSVAL, o + 2);
+      const tsecr = t.f32(HF_OPT_TSECR, o + 6);
+      if (info) {
+        infoValue(" TSval=", tsval);
+        infoValue(" TSecr=", tsecr);
+      }
     }
     t.close(n);
     o += len;
   }
   t.close(opts);
+}
+
+function infoValue(label: string, v: u32): void {
+  t.info.str(label);
+  t.info.dec(v);
 }

@@ -9,32 +9,61 @@
 // dropped when room is needed), and a message larger than MAX_MESSAGE is
 // given up, as is one interrupted by a gap in the sequence numbers.
 
+import { resetTcpAnalysis } from "./tcpanalysis";
+
 const SLOTS = 128;
 const MAX_MESSAGE: i32 = 4 << 20;
 export const UNKNOWN_LENGTH: i32 = -1;
-/** Segments remembered per message, so the message can be rebuilt from the file later. */
-const MAX_PARTS = 256;
+/** Pieces remembered per IP datagram, and per TCP message, so it can be rebuilt from the file later. */
+export const MAX_PARTS = 256;
+// A TCP message's record must fit in the room the reader keeps for events (64 KiB, 16 bytes a piece).
+export const MAX_TCP_PARTS = 4000;
 
 /**
  * Where a message's bytes lie in the capture: (packet index, offset in the
  * packet's data, length) per segment. The detail pass on a single packet
  * gets the message rebuilt from these by the host (see index.ts inject).
+ * The arrays grow as pieces come, up to `max`.
  */
 export class Parts {
-  packet: StaticArray<u32> = new StaticArray<u32>(MAX_PARTS);
-  offset: StaticArray<i32> = new StaticArray<i32>(MAX_PARTS);
-  length: StaticArray<i32> = new StaticArray<i32>(MAX_PARTS);
+  packet: StaticArray<u32> = new StaticArray<u32>(16);
+  offset: StaticArray<i32> = new StaticArray<i32>(16);
+  length: StaticArray<i32> = new StaticArray<i32>(16);
   count: i32 = 0;
   /** False when a segment could not be located in its frame (inside a reassembled datagram) or there were too many. */
   ok: bool = true;
+
+  constructor(public max: i32 = MAX_PARTS) {}
 
   clear(): void {
     this.count = 0;
     this.ok = true;
   }
 
+  /** Room for n pieces; false when n is more than `max`. */
+  private reserve(n: i32): bool {
+    if (n > this.max) return false;
+    const cap = this.packet.length;
+    if (n <= cap) return true;
+    let size = cap << 1;
+    while (size < n) size <<= 1;
+    if (size > this.max) size = this.max;
+    const packet = new StaticArray<u32>(size);
+    const offset = new StaticArray<i32>(size);
+    const length = new StaticArray<i32>(size);
+    for (let i = 0; i < this.count; i++) {
+      unchecked((packet[i] = this.packet[i]));
+      unchecked((offset[i] = this.offset[i]));
+      unchecked((length[i] = this.length[i]));
+    }
+    this.packet = packet;
+    this.offset = offset;
+    this.length = length;
+    return true;
+  }
+
   add(packet: u32, offset: i32, length: i32): void {
-    if (offset < 0 || this.count >= MAX_PARTS) {
+    if (offset < 0 || !this.reserve(this.count + 1)) {
       this.ok = false;
       return;
     }
@@ -45,9 +74,15 @@ export class Parts {
   }
 
   copyFrom(o: Parts): void {
-    this.count = o.count;
+    this.count = 0;
     this.ok = o.ok;
-    for (let i = 0; i < o.count; i++) {
+    const n = o.count;
+    if (!this.reserve(n)) {
+      this.ok = false;
+      return;
+    }
+    this.count = n;
+    for (let i = 0; i < n; i++) {
       unchecked((this.packet[i] = o.packet[i]));
       unchecked((this.offset[i] = o.offset[i]));
       unchecked((this.length[i] = o.length[i]));
@@ -82,7 +117,7 @@ class Pending {
   nextSeq: u32 = 0;
   age: u32 = 0;
   segments: i32 = 0;
-  parts: Parts = new Parts();
+  parts: Parts = new Parts(MAX_TCP_PARTS);
 }
 
 const slots = new StaticArray<Pending>(SLOTS);
@@ -91,6 +126,7 @@ let clock: u32 = 0;
 
 export function resetTcpReassembly(): void {
   for (let i = 0; i < SLOTS; i++) unchecked(slots[i]).key = -1;
+  resetTcpAnalysis();
 }
 
 /** The message waiting for this stream direction, or null. */
@@ -204,6 +240,8 @@ export const KIND_IPV6: u32 = 3;
 export const KIND_SEEN: u32 = 4;
 /** For the detail pass: this packet's data from `tail` (a frame offset) on was held for a message completed later. */
 export const KIND_HELD: u32 = 5;
+// 6 to 8: the sequence analysis of a segment (tcpanalysis.ts); the host gives
+// the detail pass one buffer of kind 6 made from them.
 
 
 /** Announces a fact about this packet that carries no bytes (KIND_SEEN). */
@@ -240,7 +278,7 @@ export function announce(kind: u32, packet: u32, length: i32, tail: i32, parts: 
 }
 
 // Messages rebuilt by the host for the detail pass of one packet (kind-indexed).
-const KINDS = 6;
+const KINDS = 7;
 const injectedPtr = new StaticArray<usize>(KINDS);
 const injectedLen = new StaticArray<i32>(KINDS);
 const injectedTail = new StaticArray<i32>(KINDS);

@@ -17,11 +17,18 @@ const E_ADDR_B = 24; // 16 bytes
 const E_STREAM = 40; // i32
 const E_BASE0 = 44; // u32: base sequence number, A to B
 const E_BASE1 = 48; // u32: B to A
-const E_FLAGS = 52; // u32: bit 0 base0 set, bit 1 base1 set, bit 2 next0 set, bit 3 next1 set, bit 4 UDP application set
+const E_FLAGS = 52; // u32: bit 0 base0 set, bit 1 base1 set, bit 2 next0 set, bit 3 next1 set, bit 4 UDP application set,
+// bits 8-12 and 16-20: the window scale of A to B and of B to A (see storeWindowScales)
 // UDP conversations use E_BASE0 for the frame from which an application was recognised and E_BASE1 for which.
 const E_NEXT0 = 56; // u32: highest sequence number expected next, A to B
 const E_NEXT1 = 60; // u32: B to A
 const KEY_BYTES = 40;
+// A TCP conversation whose ports were used again is kept, for the detail pass
+// of its packets, under a key of its own: protocol RETIRED_TCP, and the low
+// 16 bits of its stream number in the key's otherwise unused bytes 2-3.
+const RETIRED_TCP: u8 = 0x86;
+const E_TAG = 2; // u16
+const retiring = heap.alloc(<usize>ENTRY);
 
 const TH_SYN: u32 = 0x02;
 const TH_ACK: u32 = 0x10;
@@ -142,17 +149,22 @@ function find(create: bool): usize {
  */
 export function tcpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: u32, flags: u32, seq: u32, ack: u32, analyze: bool): i32 {
   makeKey(6, src, dst, alen, sport, dport);
-  const e = find(true);
+  let e = find(true);
   if (created) store<i32>(e + E_STREAM, tcpStreams++);
   const fwdBase = dir == 0 ? E_BASE0 : E_BASE1;
   const revBase = dir == 0 ? E_BASE1 : E_BASE0;
   const fwdBit: u32 = dir == 0 ? 1 : 2;
   const revBit: u32 = dir == 0 ? 2 : 1;
   let f = load<u32>(e + E_FLAGS);
+  lastReused = false;
   if ((flags & (TH_SYN | TH_ACK)) == TH_SYN && (f & fwdBit) != 0 && seq != load<u32>(e + fwdBase)) {
     // Port reuse: a new conversation on the same addresses and ports.
+    retire(e);
+    makeKey(6, src, dst, alen, sport, dport);
+    e = find(false);
     store<i32>(e + E_STREAM, tcpStreams++);
     f = 0;
+    lastReused = true;
   }
   lastEntry = e;
   if (analyze) {
@@ -170,9 +182,55 @@ export function tcpStream(src: usize, dst: usize, alen: i32, sport: u32, dport: 
   return load<i32>(e + E_STREAM);
 }
 
+/** Keeps a copy of conversation `e` under its retired key (see RETIRED_TCP). */
+function retire(e: usize): void {
+  memory.copy(retiring, e, <usize>ENTRY);
+  store<u8>(retiring + E_PROTO, RETIRED_TCP);
+  store<u16>(retiring + E_TAG, <u16>load<i32>(e + E_STREAM));
+  memory.copy(key, retiring, <usize>KEY_BYTES);
+  const r = find(true);
+  memory.copy(r + <usize>KEY_BYTES, retiring + <usize>KEY_BYTES, <usize>(ENTRY - KEY_BYTES));
+}
+
+/**
+ * The conversation of TCP stream `stream` for the key last built: the live
+ * one, or the retired one when the ports were used again since.
+ */
+function tcpEntryOf(stream: i32): usize {
+  const e = find(false);
+  if (e == 0 || stream < 0 || load<i32>(e + E_STREAM) == stream) return e;
+  store<u8>(key + E_PROTO, RETIRED_TCP);
+  store<u16>(key + E_TAG, <u16>stream);
+  const r = find(false);
+  return r != 0 && load<i32>(r + E_STREAM) == stream ? r : e;
+}
+
 /** Direction of the segment last passed to tcpStream(): 0 or 1. */
 export let lastDir: i32 = 0;
+/** Whether the segment last passed to tcpStream() started a new stream on ports used before. */
+export let lastReused = false;
 let lastEntry: usize = 0;
+
+// Window scales are kept in the entry's flags word, five bits a direction, as
+// the scale + 3: 0 not recorded, 1 none (-2), 2 unknown (-1), 3.. a shift.
+const WS_SHIFT0: u32 = 8;
+const WS_SHIFT1: u32 = 16;
+const WS_MASK: u32 = 0x1f;
+
+/** Records the window scales of the last segment's conversation: `ws0` of A to B, `ws1` of B to A (-2 none, -1 unknown, else the shift). */
+export function storeWindowScales(ws0: i32, ws1: i32): void {
+  const e = lastEntry;
+  if (e == 0) return;
+  let f = load<u32>(e + E_FLAGS) & ~((WS_MASK << WS_SHIFT0) | (WS_MASK << WS_SHIFT1));
+  f |= (<u32>(ws0 + 3) & WS_MASK) << WS_SHIFT0;
+  f |= (<u32>(ws1 + 3) & WS_MASK) << WS_SHIFT1;
+  store<u32>(e + E_FLAGS, f);
+}
+
+function windowScaleIn(f: u32, d: i32): i32 {
+  const v = <i32>((f >> (d == 0 ? WS_SHIFT0 : WS_SHIFT1)) & WS_MASK);
+  return v == 0 ? -1 : v - 3;
+}
 
 /**
  * Records the data of the segment last passed to tcpStream(), [seq, next),
@@ -246,13 +304,17 @@ export function udpAppAt(s: i32, at: u32): u32 {
 /** Base sequence numbers of the last tcpBases() lookup: this direction, and the reverse. */
 export let baseFwd: u32 = 0;
 export let baseRev: u32 = 0;
+/** Window scale of the last tcpBases() lookup's direction: -2 none, -1 unknown, else the shift. */
+export let scaleFwd: i32 = -1;
 
-/** Looks up a TCP conversation's base sequence numbers for relative numbering. */
-export function tcpBases(src: usize, dst: usize, alen: i32, sport: u32, dport: u32): bool {
+/** Looks up the base sequence numbers (and window scale) of TCP stream `stream` for relative numbering. */
+export function tcpBases(src: usize, dst: usize, alen: i32, sport: u32, dport: u32, stream: i32): bool {
   makeKey(6, src, dst, alen, sport, dport);
-  const e = find(false);
+  const e = tcpEntryOf(stream);
+  scaleFwd = -1;
   if (e == 0) return false;
   const f = load<u32>(e + E_FLAGS);
+  scaleFwd = windowScaleIn(f, dir);
   const fwdBit: u32 = dir == 0 ? 1 : 2;
   if ((f & fwdBit) == 0) return false;
   baseFwd = load<u32>(e + (dir == 0 ? E_BASE0 : E_BASE1));

@@ -75,7 +75,7 @@ export function onRecord(
   setRecording(true);
   t.beginPacket(data, capLen, treePerPacket);
   dissectFrame();
-  finishLayers(col.count, t.nodes, t.nodeCount, t.NODE_WORDS, t.detail);
+  finishLayers(col.count, t.nodes, t.nodeCount, t.NODE_WORDS, t.detail, t.stopped);
   setRecording(false);
   writeRow(ts, capLen, origLen, fileOffset, iface);
   if (treePerPacket) onPacketTree(packets);

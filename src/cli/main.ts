@@ -11,9 +11,11 @@ import { captureErrorLine } from './report';
 import { summarise, renderSummary } from './info';
 import { writeFields, separatorFrom } from './fields';
 import { BufferedWriter } from './output';
+import { follow } from './follow';
 import { exportCommand } from './export';
 import { expert } from './expert';
 import { namesCommand } from './names';
+import { stats } from './stats';
 
 const USAGE = `usage: packetlens <command> FILE [options]
 
@@ -23,10 +25,16 @@ commands:
          [-E header=y] [-E separator=/t|/s|C] [-Y FILTER]
   count FILE [-Y FILTER]                      how many packets (the display filter) matches
   fieldnames [PREFIX]                         the fields the engine knows, with their meaning
+  follow FILE -z follow,tcp|udp,raw|ascii|hex,STREAM
+                                              a stream's data in order (like tshark -q -z follow)
   export FILE --pcapng OUT [-Y FILTER]        the packets (that the filter selects) as pcapng, with comments
   export FILE --parquet DIR [-Y FILTER]       DIR/packets.parquet and DIR/flows.parquet (--info adds Info)
   expert FILE [--json] [-Y FILTER]            expert findings: malformed packets, TCP analysis, attacks (like tshark -z expert)
   names FILE [--json] [--no-capture-names]    each address with its name, vendor, country, AS
+  stats FILE -z NAME[,FILTER] [-z ...] [--json] [-Y FILTER]
+                                              statistics, named as tshark -z names them: conv,eth conv,ip
+                                              conv,ipv6 conv,tcp conv,udp endpoints,ip (eth ipv6 tcp udp)
+                                              io,phs plen summary dns tls http
 
 Exit status: 0 when the whole file was read; 2 when it is damaged or not a
 capture (every packet before the damage is still reported); 1 for usage errors.
@@ -51,12 +59,16 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await fieldNames(args);
       case 'count':
         return await count(args);
+      case 'follow':
+        return await follow(args);
       case 'expert':
         return await expert(args);
       case 'names':
         return await namesCommand(await loadEngine(), fileArg(args), args.flags);
       case 'export':
         return await exportCommand(args);
+      case 'stats':
+        return await stats(args);
       case undefined:
       case 'help':
       case '--help':

@@ -90,3 +90,39 @@ test('expert findings name the rule and lead to the packets', async ({ page }) =
   await expect(page.locator('[data-testid="packet-row"][aria-selected="true"] .number')).toContainText(frame);
   await expect(page.getByTestId('detail-tree')).toContainText(`Frame ${frame}:`);
 });
+
+test('statistics tables agree with tshark, and a conversation becomes a filter', async ({ page }) => {
+  await openSample(page);
+  await page.getByTestId('tab-stats').click();
+  await page.getByTestId('stats-choice').selectOption('conv-ip');
+  const conversations = tshark(['-q', '-z', 'conv,ip']).filter((l) => l.includes('<->'));
+  const rows = page.getByTestId('stats-table').first().locator('tbody tr');
+  await expect(rows).toHaveCount(conversations.length);
+  // The busiest conversation by tshark's count, as a filter.
+  await page.getByTestId('stats-table').first().getByRole('button', { name: 'Filter' }).first().click();
+  const filter = await page.getByTestId('filter-input').inputValue();
+  expect(filter).toMatch(/ip\.addr/);
+  await expect(page.getByTestId('shown-count')).toHaveText(String(tshark(['-Y', filter, '-T', 'fields', '-e', 'frame.number']).length));
+});
+
+test('follow TCP stream shows both directions in order, like tshark', async ({ page }) => {
+  await openSample(page);
+  const bar = page.getByTestId('filter-input');
+  await bar.fill('tcp.stream == 0 && http.request');
+  await bar.press('Escape');
+  await bar.press('Enter');
+  await expect(page.getByTestId('shown-count')).toHaveText('1');
+  await page.getByTestId('packet-row').first().click();
+  await page.getByTestId('follow-button').click();
+  const data = page.getByTestId('follow-data');
+  await expect(data).toContainText('GET / HTTP/1.1');
+  await expect(data.locator('pre.node1').first()).toContainText('HTTP/1.0 304 Not Modified');
+  // The same bytes tshark follows: its ASCII output, line by line, without the per-chunk lengths.
+  const want = tshark(['-q', '-z', 'follow,tcp,ascii,0']).filter((l) => !/^(=+$|Follow:|Filter:|Node \d:|\t?\d+$)/.test(l));
+  const got = (await data.locator('pre').allTextContents()).join('').split('\n').filter(Boolean);
+  const norm = (lines: string[]) => lines.map((l) => l.replace(/^\t/, '').trimEnd()).filter(Boolean);
+  expect(norm(got)).toEqual(norm(want));
+  const download = page.waitForEvent('download');
+  await page.getByTestId('follow-save').click();
+  expect((await download).suggestedFilename()).toBe('tcp-stream-0.bin');
+});

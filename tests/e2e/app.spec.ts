@@ -54,7 +54,7 @@ test('a selected packet shows its fields, and a field its bytes', async ({ page 
   await expect(tree.locator('[aria-selected="true"]')).toContainText('Source Port: 59856');
   // Each field explains itself on hover.
   await tree.getByText('Source Port: 59856').hover();
-  await expect(page.getByText(/tcp\.srcport/)).toBeVisible();
+  await expect(page.getByText('tcp.srcport', { exact: true })).toBeVisible();
 });
 
 test('the keyboard moves through the packet list', async ({ page }) => {

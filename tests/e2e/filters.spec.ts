@@ -85,6 +85,7 @@ test('field names complete from the registry, with their meaning', async ({ page
 test('apply and prepare as filter from a field of the details pane', async ({ page }) => {
   await openSample(page);
   await applyFilter(page, 'tcp');
+  await expect(page.getByTestId('shown-count')).toHaveText(String(tsharkFrames('tcp').length));
   await page.getByTestId('packet-row').first().click();
   const tree = page.getByTestId('detail-tree');
   const tcp = tree.getByRole('treeitem', { name: /^Transmission Control Protocol/ });
@@ -140,6 +141,7 @@ test('a field added as a column shows its values and stays with the session', as
   await openSample(page);
   await expect(page.getByText('Saved in this browser')).toBeVisible();
   await applyFilter(page, 'dns');
+  await expect(page.getByTestId('shown-count')).toHaveText(String(tsharkFrames('dns').length));
   await page.getByTestId('packet-row').first().click();
   const tree = page.getByTestId('detail-tree');
   await tree.getByRole('treeitem', { name: /^Domain Name System/ }).locator('.twisty').first().click();

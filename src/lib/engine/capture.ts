@@ -74,7 +74,7 @@ export interface CaptureError {
 
 /** A message or datagram the summary pass rebuilt from several packets. */
 export interface Reassembly {
-  /** 1 a TCP message, 2 an IPv4 datagram, 3 an IPv6 datagram, 4 data already seen (not dissected). */
+  /** 1 a TCP message, 2 an IPv4 datagram, 3 an IPv6 datagram, 4 data already seen (not dissected), 5 data held for a later message, 6-8 TCP analysis (rebuild.ts). */
   kind: number;
   length: number;
   /** Bytes of the completing packet's own payload that belong to it. */
@@ -154,6 +154,11 @@ export class ReassemblyTable {
     return this.get(packet) !== undefined;
   }
 
+  /** Calls `visit` with the packet and kind of every record, in packet order. */
+  forEachRecord(visit: (packet: number, kind: number) => void): void {
+    for (let i = 0; i < this.recordCount; i++) visit(this.records[i * RECORD]!, this.records[i * RECORD + 1]!);
+  }
+
   /** The table's arrays, trimmed, for storage. */
   toStored(): { records: ArrayBuffer; parts: ArrayBuffer } {
     return {
@@ -209,6 +214,8 @@ const enum Ev {
   PACKET_FLAGS = 8,
   DROPS = 9,
   REASSEMBLED = 10,
+  /** Several records without pieces (TCP analysis): u32 packet, kind, length, tail each. */
+  RECORDS = 13,
 }
 
 function readOptions(bytes: Uint8Array, from: number, end: number): Option[] {
@@ -324,6 +331,9 @@ export function applyEvents(info: CaptureInfo, bytes: Uint8Array, bigLengths: Ma
         info.reassemblies.addFromEvent(a, b, view.getUint32(p, true), view.getUint32(p + 4, true), view, p + 12, view.getUint32(p + 8, true));
         break;
       }
+      case Ev.RECORDS:
+        for (let q = p; q + 16 <= p + len; q += 16) info.reassemblies.addFromEvent(view.getUint32(q, true), view.getUint32(q + 4, true), view.getUint32(q + 8, true), view.getUint32(q + 12, true), view, q, 0);
+        break;
       case EV_LAYER_PATH: {
         const fields: number[] = [];
         for (let k = 0; k < b; k++) fields.push(view.getUint16(p + 2 * k, true));

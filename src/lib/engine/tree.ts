@@ -154,6 +154,8 @@ export function nodeValue(raw: RawNodes, i: number, field: FieldInfo, sources: S
 
 /** A value as tshark's -T fields prints it. */
 export function displayValue(field: FieldInfo, value: FieldValue): string {
+  // tshark prints "1" for a field of type NONE, so that its presence shows.
+  if (field.type === FieldType.NONE) return '1';
   if (value === null) return '';
   switch (field.type) {
     case FieldType.BOOLEAN:

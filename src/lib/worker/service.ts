@@ -33,6 +33,9 @@ import { dissectionsToText, PACKET_LIST_COLUMNS } from '../export/dissections';
 import { flowsToParquet, packetsToParquet } from '../export/tables';
 import type { PacketSelection } from '../export/selection';
 import { expertFindings, type ExpertProgress, type ExpertReport } from '../expert';
+import * as stats from '../stats';
+import { followStream, type FollowedStream, type StreamProtocol } from '../stream';
+import type { StatsRequest, StatsResult } from './types';
 import type { ExportRequest, ExportResult } from './types';
 import type { BridgeMessage, CaptureStats } from '../live/wire';
 import { findInBytes, rowsFrom, searchBytes, type FindRequest, type FindResult } from './find';
@@ -254,6 +257,42 @@ export class CaptureService {
     if (this.columns.length < state.columns.length) problems.push(`Columns of fields this version does not know were left out: ${state.columns.filter((c) => !this.columns.includes(c)).join(', ')}.`);
     this.extractor = this.columns.length ? new FieldExtractor(registry, this.columns) : null;
     return problems;
+  }
+
+  // ---- statistics and streams ----------------------------------------------------------
+
+  /** A statistic of the packets the display filter shows (all when none). */
+  statistics(req: StatsRequest): Promise<StatsResult> {
+    return this.answer(async () => {
+      const index = this.requireIndex();
+      await this.extendFilter();
+      const src: stats.StatsSource = { index, engine: this.requireEngine(), read: (packets) => this.readPackets(packets), ...(this.matches ? { selection: this.matches } : {}) };
+      switch (req.type) {
+        case 'conversations':
+          return { type: req.type, table: await stats.conversations(src, req.kind) };
+        case 'endpoints':
+          return { type: req.type, table: await stats.endpoints(src, req.kind) };
+        case 'hierarchy':
+          return { type: req.type, hierarchy: await stats.protocolHierarchy(src) };
+        case 'lengths':
+          return { type: req.type, lengths: await stats.packetLengths(src) };
+        case 'summary':
+          return { type: req.type, summary: await stats.captureSummary(src) };
+        case 'dns':
+          return { type: req.type, dns: await stats.dnsStats(src) };
+        case 'tls':
+          return { type: req.type, tls: await stats.tlsStats(src) };
+        case 'http':
+          return { type: req.type, http: await stats.httpStats(src) };
+      }
+    });
+  }
+
+  /** Follow TCP or UDP stream: both directions' payload, in order. */
+  follow(protocol: StreamProtocol, stream: number): Promise<FollowedStream> {
+    return this.answer(async () =>
+      followStream(this.requireEngine(), this.requireIndex(), async (p) => (await this.readPackets([p]))[0]!, protocol, stream, { readBatch: (packets) => this.readPackets(packets) }),
+    );
   }
 
   // ---- expert findings ---------------------------------------------------------------

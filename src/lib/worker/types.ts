@@ -178,3 +178,18 @@ export interface ExportResult {
   /** What could not be carried into the file as it was. */
   notes: string[];
 }
+
+export type StatsRequest =
+  | { type: 'conversations'; kind: import('../stats').ConversationKind }
+  | { type: 'endpoints'; kind: import('../stats').EndpointKind }
+  | { type: 'hierarchy' | 'lengths' | 'summary' | 'dns' | 'tls' | 'http' };
+
+export type StatsResult =
+  | { type: 'conversations'; table: import('../stats').ConversationTable }
+  | { type: 'endpoints'; table: import('../stats').EndpointTable }
+  | { type: 'hierarchy'; hierarchy: import('../stats').ProtocolHierarchy }
+  | { type: 'lengths'; lengths: import('../stats').PacketLengths }
+  | { type: 'summary'; summary: import('../stats').CaptureSummaryStats }
+  | { type: 'dns'; dns: import('../stats').DnsStats }
+  | { type: 'tls'; tls: import('../stats').TlsStats }
+  | { type: 'http'; http: import('../stats').HttpStats };

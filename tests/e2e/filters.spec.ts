@@ -113,26 +113,32 @@ test('Ctrl+F finds packets by filter, string and hex, forwards and backwards', a
   // By filter: the first and second HTTP requests after frame 1, then back.
   const gets = tsharkFrames('http.request');
   await input.fill('http.request');
+  await expect(page.getByTestId('find-next')).toBeEnabled();
   await input.press('Enter');
   await expect(selected).toHaveText(String(gets[0]));
+  await expect(page.getByTestId('find-next')).toBeEnabled();
   await input.press('Enter');
   await expect(selected).toHaveText(String(gets[1]));
+  await expect(page.getByTestId('find-next')).toBeEnabled();
   await input.press('Shift+Enter');
   await expect(selected).toHaveText(String(gets[0]));
   // A string in the bytes.
   const hosts = tsharkFrames('frame contains "upload.wikimedia.org"');
   await page.getByTestId('find-kind').selectOption('string');
   await input.fill('upload.wikimedia.org');
+  await expect(page.getByTestId('find-next')).toBeEnabled();
   await input.press('Enter');
   await expect(selected).toHaveText(String(hosts.find((f) => f > gets[0]!)));
   // A hex sequence: "GET " is 47 45 54 20.
   const after = Number(await selected.textContent());
   await page.getByTestId('find-kind').selectOption('hex');
   await input.fill('47 45 54 20');
+  await expect(page.getByTestId('find-next')).toBeEnabled();
   await input.press('Enter');
   const getFrames = tsharkFrames('frame contains 47:45:54:20');
   await expect(selected).toHaveText(String(getFrames.find((f) => f > after) ?? getFrames[0]));
   await input.fill('zz');
+  await expect(page.getByTestId('find-next')).toBeEnabled();
   await input.press('Enter');
   await expect(page.getByTestId('find-message')).toContainText('is not a hex sequence');
 });

@@ -46,6 +46,12 @@ export class PacketInfo {
    * LLC): filters on those protocols dissect only packets that have one.
    */
   shimmed: bool = false;
+  /**
+   * An application message starts in this segment and goes on in later
+   * ones: the columns are exact, but the Protocol column may not show the
+   * application protocol its tree holds. Filters on those protocols dissect it.
+   */
+  appPending: bool = false;
   /** IP layers dissected so far in this packet. */
   ipLayers: i32 = 0;
 
@@ -66,6 +72,7 @@ export class PacketInfo {
     this.malformed = false;
     this.complex = false;
     this.shimmed = false;
+    this.appPending = false;
     this.ipLayers = 0;
   }
 }

@@ -17,7 +17,7 @@ export const UNTIL_MORE_DATA: i32 = -1;
 export function needMore(off: i32, totalLength: i32): void {
   // The segment may show only TCP while holding the start of the message:
   // filters must dissect it to see the protocol.
-  pinfo.complex = true;
+  pinfo.appPending = true;
   wantOffset = off;
   wantLength = totalLength;
 }

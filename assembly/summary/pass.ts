@@ -117,7 +117,7 @@ function writeRow(ts: i64, capLen: i32, origLen: u32, fileOffset: u64, iface: i3
   store<u32>(col.colDst + (i << 2), dst);
   // Bit 7 of the address kind marks packets whose columns do not tell their fields exactly.
   // Bit 6 marks packets with a shim between link and network layer.
-  store<u8>(col.colAddrKind + i, <u8>kind | (pinfo.complex || pinfo.fragmented ? 0x80 : 0) | (pinfo.shimmed ? 0x40 : 0));
+  store<u8>(col.colAddrKind + i, <u8>kind | (pinfo.complex || pinfo.fragmented ? 0x80 : 0) | (pinfo.shimmed ? 0x40 : 0) | (pinfo.appPending ? 0x20 : 0));
   store<u16>(col.colSrcPort + (i << 1), <u16>pinfo.srcPort);
   store<u16>(col.colDstPort + (i << 1), <u16>pinfo.dstPort);
   store<i32>(col.colStream + (i << 2), pinfo.stream);

@@ -45,6 +45,8 @@ export const ADDR_KIND_MASK = 0x03;
 export const COMPLEX_PACKET = 0x80;
 /** Bit of the addrKind column set when a shim sits between link and network layer (802.1Q, MPLS, PPPoE, PPP, LLC). */
 export const SHIMMED_PACKET = 0x40;
+/** Bit of the addrKind column set when an application message starts in the packet and goes on in later ones. */
+export const APP_PENDING_PACKET = 0x20;
 
 export const BYTES_PER_PACKET = COLUMN_SPECS.reduce((sum, c) => sum + c.array.BYTES_PER_ELEMENT, 0);
 

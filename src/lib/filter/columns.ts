@@ -14,7 +14,7 @@
 // literal too large for a double still orders the same against them.
 
 import type { CaptureIndex } from '../engine/engine';
-import { ADDR_KIND_MASK, AddrKind, COMPLEX_PACKET, NO_INTERFACE, SHIMMED_PACKET } from '../engine/columns';
+import { ADDR_KIND_MASK, AddrKind, APP_PENDING_PACKET, COMPLEX_PACKET, NO_INTERFACE, SHIMMED_PACKET } from '../engine/columns';
 import { FileFormat } from '../engine/capture';
 import { FieldType, type Registry } from '../engine/registry';
 import { compareValue, isIntegerField, type Plan, type Source } from './compile';
@@ -291,7 +291,8 @@ export class ColumnEvaluator {
     const shown = new Uint8Array(256);
     for (const col of columns) shown[col] = 1;
     const proto = c.proto;
-    return (i) => (flags[i]! & COMPLEX_PACKET ? UNKNOWN : shown[proto[i]!] ? UNKNOWN : NO);
+    // A segment that starts a longer message may hold the protocol while the Protocol column still says TCP.
+    return (i) => (flags[i]! & (COMPLEX_PACKET | APP_PENDING_PACKET) ? UNKNOWN : shown[proto[i]!] ? UNKNOWN : NO);
   }
 
   /** How to read a field from the columns, for the fields they hold; null for the others. */

@@ -51,6 +51,8 @@ async function sendUdp(port: number, count: number, size = 32): Promise<void> {
 test('datagrams sent to this machine appear in the list, decoded, as they arrive', async ({ page }) => {
   expect(link.startsWith(`${APP}/live?bridge=`)).toBe(true);
   await page.goto(link.slice(APP.length));
+  // The page is ready (hydrated: it has read the link's bridge address) before Connect is pressed.
+  await expect(page.getByTestId('live-bridge')).not.toHaveValue('');
   await page.getByTestId('live-connect').click();
   await expect(page.getByTestId('live-status')).toHaveText('Connected to the bridge.');
   await expect(page.getByTestId('live-interface')).toHaveValue('lo');
@@ -90,6 +92,8 @@ test('datagrams sent to this machine appear in the list, decoded, as they arrive
 
 test('when I ping this machine, the packets appear', async ({ page }) => {
   await page.goto(link.slice(APP.length));
+  // The page is ready (hydrated: it has read the link's bridge address) before Connect is pressed.
+  await expect(page.getByTestId('live-bridge')).not.toHaveValue('');
   await page.getByTestId('live-connect').click();
   await expect(page.getByTestId('live-status')).toHaveText('Connected to the bridge.');
   await page.getByTestId('live-filter').fill('icmp');
@@ -109,6 +113,8 @@ test('when I ping this machine, the packets appear', async ({ page }) => {
 
 test('a bad capture filter is reported with libpcap\'s words', async ({ page }) => {
   await page.goto(link.slice(APP.length));
+  // The page is ready (hydrated: it has read the link's bridge address) before Connect is pressed.
+  await expect(page.getByTestId('live-bridge')).not.toHaveValue('');
   await page.getByTestId('live-connect').click();
   await expect(page.getByTestId('live-status')).toHaveText('Connected to the bridge.');
   await page.getByTestId('live-filter').fill('udp port banana');

@@ -13,16 +13,16 @@ export class PairIndex {
    * Ids count from 0 in the order pairs were added.
    */
   find(a: number, b: number, unordered = false): number {
-    if (unordered && b < a) {
-      const t = a;
-      a = b;
-      b = t;
-    }
+    const swap = unordered && b < a;
+    return this.slots[this.slotOf(swap ? b : a, swap ? a : b)]! - 1;
+  }
+
+  /** The slot holding (a, b), or the empty slot where it would go. */
+  private slotOf(a: number, b: number): number {
     let s = hash(a, b) & this.mask;
     for (;;) {
       const v = this.slots[s]!;
-      if (v === 0) return -1;
-      if (this.keys[2 * (v - 1)] === a && this.keys[2 * (v - 1) + 1] === b) return v - 1;
+      if (v === 0 || (this.keys[2 * (v - 1)] === a && this.keys[2 * (v - 1) + 1] === b)) return s;
       s = (s + 1) & this.mask;
     }
   }
@@ -34,13 +34,8 @@ export class PairIndex {
       a = b;
       b = t;
     }
-    let s = hash(a, b) & this.mask;
-    for (;;) {
-      const v = this.slots[s]!;
-      if (v === 0) break;
-      if (this.keys[2 * (v - 1)] === a && this.keys[2 * (v - 1) + 1] === b) return v - 1;
-      s = (s + 1) & this.mask;
-    }
+    const s = this.slotOf(a, b);
+    if (this.slots[s] !== 0) return this.slots[s]! - 1;
     const id = this.size++;
     if (2 * this.size > this.keys.length) {
       const keys = new Uint32Array(this.keys.length * 2);

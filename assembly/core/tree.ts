@@ -35,6 +35,8 @@ export const FLAG_GENERATED: u32 = 2;
 export const FLAG_POOLVALUE: u32 = 4;
 /** The node's note is its whole line in the details pane ("Options: (12 bytes), ..."). */
 export const FLAG_LABEL: u32 = 8;
+/** The node claimed bytes past the end of its data: it covers them up to the cut. */
+export const FLAG_CUT: u32 = 16;
 
 const NODE_CAP: i32 = 32768;
 const POOL_CAP: i32 = 1 << 22;
@@ -167,6 +169,18 @@ export function get64(off: i32): u64 {
 function addNode(hf: u16, off: i32, len: i32, v: u64, flags: u32): i32 {
   if (nodeCount >= NODE_CAP) return -1;
   const i = nodeCount++;
+  // A node covers captured bytes of its source only: a header that claims
+  // more than was captured is shown up to the cut. Nodes of a source that
+  // could not be recorded cover nothing.
+  if (source == 0x7f) {
+    off = 0;
+    len = 0;
+  } else if (off < 0 || off > capEnd || len < 0 || len > capEnd - off) {
+    if (off > capEnd || len > capEnd - off) flags |= FLAG_CUT;
+    if (off < 0) off = 0;
+    if (off > capEnd) off = capEnd;
+    len = len < 0 ? 0 : min(len, capEnd - off);
+  }
   const p = nodes + <usize>(i * NODE_WORDS * 4);
   store<u32>(p, <u32>hf | (flags << 16) | (<u32>(source & 0xff) << 24));
   store<i32>(p, parent, 4);
@@ -352,7 +366,12 @@ export function close(i: i32): void {
 /** Sets the length of a node once it is known (a header whose size is read later). */
 export function setLength(i: i32, len: i32): void {
   if (i < 0) return;
-  store<i32>(nodePtr(i), len, 12);
+  const p = nodePtr(i);
+  const id = load<u32>(p) >>> 24;
+  const end = id < <u32>SOURCE_CAP ? unchecked(sourceLens[id]) : 0;
+  const room = end - load<i32>(p, 8);
+  if (len > room) store<u32>(p, load<u32>(p) | (FLAG_CUT << 16));
+  store<i32>(p, len < 0 ? 0 : len > room ? (room > 0 ? room : 0) : len, 12);
 }
 
 export function lastNode(): i32 {

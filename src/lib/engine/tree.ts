@@ -10,6 +10,7 @@ const FLAG_HIDDEN = 1;
 const FLAG_GENERATED = 2;
 const FLAG_POOLVALUE = 4;
 const FLAG_LABEL = 8;
+const FLAG_CUT = 16;
 /** Source id of nodes whose data source could not be recorded. */
 const LOST_SOURCE = 0x7f;
 
@@ -114,6 +115,10 @@ export class RawNodes {
   isLabel(i: number): boolean {
     return (this.flags(i) & FLAG_LABEL) !== 0;
   }
+  /** The node claimed bytes past the end of its data (it covers them only up to the cut). */
+  isCut(i: number): boolean {
+    return (this.flags(i) & FLAG_CUT) !== 0;
+  }
 }
 
 /** Bytes of a node's data source, for byte-valued fields. */
@@ -197,14 +202,15 @@ function namedValue(field: FieldInfo, value: FieldValue, display: string): strin
 /** ".... ..1. ": where a bit field's value sits in its bytes, as Wireshark shows it. */
 function bitPattern(field: FieldInfo, value: FieldValue, bytes: number): string {
   if (!field.mask || bytes < 1 || bytes > 4 || (typeof value !== 'bigint' && typeof value !== 'number')) return '';
-  const mask = field.mask;
-  let shift = 0n;
-  while (((mask >> shift) & 1n) === 0n && shift < 64n) shift++;
-  const raw = (BigInt(value) << shift) & mask;
+  // At most 32 bits: plain numbers are much faster than BigInt here.
+  const mask = Number(field.mask & 0xffffffffn) >>> 0;
+  if (mask === 0) return '';
+  let shift = 0;
+  while (((mask >>> shift) & 1) === 0) shift++;
+  const raw = (Number(BigInt.asUintN(32, BigInt(value) << BigInt(shift))) & mask) >>> 0;
   let out = '';
   for (let bit = bytes * 8 - 1; bit >= 0; bit--) {
-    const b = BigInt(bit);
-    out += (mask >> b) & 1n ? ((raw >> b) & 1n ? '1' : '0') : '.';
+    out += (mask >>> bit) & 1 ? ((raw >>> bit) & 1 ? '1' : '0') : '.';
     if (bit % 4 === 0 && bit > 0) out += ' ';
   }
   return `${out} = `;

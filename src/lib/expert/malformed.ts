@@ -139,8 +139,7 @@ function walk(ctx: ExpertContext, i: number, raw: RawNodes): Walked {
     protoOf[k] = field.type === FieldType.PROTOCOL ? k : parent >= 0 ? protoOf[parent]! : -1;
     if (quoted[k] || raw.isGenerated(k)) continue;
     if (!first.has(field.abbrev)) first.set(field.abbrev, k);
-    const data = ctx.engine.sourceBytes(raw.source(k));
-    if (cut === null && data && raw.offset(k) + raw.length(k) > data.length) cut = k;
+    if (cut === null && raw.isCut(k)) cut = k;
   }
   const origLen = cols.origLen(i);
   return {

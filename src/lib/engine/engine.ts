@@ -108,6 +108,11 @@ export class Engine {
     return new Engine(instance, new Registry(text));
   }
 
+  /** Size of the engine's memory in bytes (it grows for the largest packet and capture seen, never back). */
+  memoryBytes(): number {
+    return this.x.memory.buffer.byteLength;
+  }
+
   /** Starts a new capture; the returned index fills as bytes are pushed. */
   begin(): CaptureIndex {
     this.x.reset();

@@ -10,6 +10,8 @@ export interface CspViolation {
   blocked: string;
   sample: string;
   url: string;
+  /** The script that made the attempt, with its line. */
+  source: string;
 }
 
 export interface SweepResult {
@@ -44,7 +46,7 @@ export class Guard {
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => {
         const report = (window as unknown as { __packetlensReportViolation: (v: unknown) => void }).__packetlensReportViolation;
-        report({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample, url: e.documentURI });
+        report({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample, url: e.documentURI, source: `${e.sourceFile}:${e.lineNumber}` });
       });
     });
     return g;
@@ -54,7 +56,7 @@ export class Guard {
   problems(): string[] {
     return [
       ...this.dialogs.map((d) => `dialog ${d}`),
-      ...this.violations.map((v) => `CSP violation of ${v.directive}: ${v.blocked} ${v.sample}`),
+      ...this.violations.map((v) => `CSP violation of ${v.directive}: ${v.blocked} ${v.sample} (from ${v.source} in ${v.url})`),
       ...this.consoleErrors.map((e) => `console error: ${e}`),
       ...this.pageErrors.map((e) => `page error: ${e}`),
     ];

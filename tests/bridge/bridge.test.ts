@@ -3,6 +3,11 @@
 // errors from libpcap, loopback-only listening, an interface going away,
 // back-pressure under a flood, privileges, and shutting down.
 //
+// Each attack (a refused handshake, a bad message or frame, a flood of
+// messages, connections or captures, a bad interface or filter) is counted,
+// and must leave another page, capturing all along, open and receiving. A
+// flood with a slow page follows. The suite ends by printing the count.
+//
 // Capturing needs root (or CAP_NET_RAW): without it the suite is skipped.
 // Everything happens on lo, or on a veth pair in a network namespace the
 // suite makes and removes (skipped when `ip netns` is not permitted).
@@ -18,24 +23,48 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBridgeArgs } from '../../bridge/args';
 import { FrameSplitter } from '../../bridge/capture';
 import { setprivWorks, unprivilegedUser } from '../../bridge/privileges';
-import { decodeFrames, DEFAULT_PORT, encodeFrame, MAX_CONTROL_BYTES, WIRE_VERSION, type Frame } from '../../src/lib/live/wire';
+import { MAX_CLIENTS, MAX_CONNECTIONS, MESSAGE_BURST, MESSAGES_PER_SECOND, REQUEST_TIMEOUT_MS, START_BURST, STARTS_PER_SECOND } from '../../bridge/server';
+import { decodeFrames, DEFAULT_PORT, encodeFrame, MAX_CONTROL_BYTES, WIRE_VERSION, type BridgeMessage, type Frame } from '../../src/lib/live/wire';
 import {
   alive,
+  APP,
   childrenOf,
+  clientFrame,
   freeUdpPort,
   handshakeStatus,
   PageClient,
   procStatus,
+  rawExchange,
+  RawWebSocket,
   sendDatagrams,
   sleep,
   startBridgeProcess,
   until,
+  upgradeStatus,
   type RunningBridge,
 } from './helpers';
 
 const isRoot = process.getuid?.() === 0;
 const ETH_IP_UDP = 14 + 20 + 8;
 const CAP_NET_RAW_ONLY = '0000000000002000';
+/** What a connection the bridge did not close in time is taken to have been closed with. */
+const stillOpen = { code: 0, reason: 'still open' };
+/** A /proc status size ("123456 kB") in kB. */
+const kb = (field: string | undefined): number => Number(field!.split(/\s+/)[0]);
+
+/** The attacks the suite made, refused or not, and the flood's figures: printed at the end. */
+const attacks = { refused: 0, accepted: [] as string[] };
+const figures: string[] = [];
+function attack(what: string, refused: boolean): void {
+  if (refused) attacks.refused++;
+  else attacks.accepted.push(what);
+}
+
+afterAll(() => {
+  if (!isRoot) return;
+  const accepted = attacks.accepted.length ? ` (${attacks.accepted.join('; ')})` : '';
+  console.log(`bridge: ${attacks.refused} attacks refused, ${attacks.accepted.length} accepted${accepted}; ${figures.join('; ') || 'flood: not run'}`);
+});
 
 describe('the bridge command line', () => {
   it('has the documented defaults and refuses mistakes', () => {
@@ -82,37 +111,116 @@ describe('cutting the capture pipe into frames', () => {
 describe.skipIf(!isRoot)('the live-capture bridge', () => {
   let bridge: RunningBridge;
   let page: PageClient;
+  // The witness: another page, connected before every attack and capturing
+  // all along, fed a datagram every 20 ms. Each attack must leave it open and
+  // receiving.
+  let witness: PageClient;
+  let witnessCapture = 0;
+  let witnessTicker: NodeJS.Timeout | null = null;
+  let witnessSocket: ReturnType<typeof createSocket> | null = null;
 
   beforeAll(async () => {
     bridge = await startBridgeProcess(['--interface', 'lo', '--filter', 'udp port 9', '--snaplen', '2000']);
     page = await PageClient.connect(bridge.port, bridge.token);
+    witness = await PageClient.connect(bridge.port, bridge.token);
+    witness.keepFrames = false;
+    const port = await freeUdpPort();
+    const from = witness.messages.length;
+    witness.send({ type: 'start', interface: 'lo', filter: `udp dst port ${port}` });
+    await witness.next('started', from);
+    witnessCapture = childrenOf(server())[0]!;
+    // Bounded: at most 30,000 datagrams (10 minutes), stopped in afterAll.
+    const socket = createSocket('udp4');
+    witnessSocket = socket;
+    let ticks = 0;
+    witnessTicker = setInterval(() => {
+      if (++ticks > 30_000 && witnessTicker) clearInterval(witnessTicker);
+      socket.send(Buffer.alloc(16, 0x77), port, '127.0.0.1');
+    }, 20);
+    await until('the witness to receive frames', () => witness.frameCount >= 3);
   });
 
   afterAll(async () => {
+    if (witnessTicker) clearInterval(witnessTicker);
+    witnessSocket?.close();
     page?.close();
+    witness?.close();
     await bridge?.stop();
   });
+
+  /** The bridge's serving process (the one setpriv started). */
+  const server = (): number => childrenOf(bridge.proc.pid!)[0]!;
+
+  /** The witness (and the first page) are still open, and the witness still receives frames. */
+  async function othersUnaffected(after: string): Promise<void> {
+    const n = witness.frameCount;
+    await until(`the witness to receive frames after ${after}`, () => witness.frameCount >= n + 3, 5000);
+    expect(witness.closed, after).toBeNull();
+    expect(page.closed, after).toBeNull();
+    expect(witness.messages.filter((m) => m.type === 'stopped' || m.type === 'error'), after).toEqual([]);
+    expect(alive(witnessCapture)).toBe(true);
+  }
 
   it('says hello with the defaults from its command line', () => {
     expect(page.messages[0]).toEqual({ type: 'hello', version: WIRE_VERSION, interface: 'lo', filter: 'udp port 9', snaplen: 2000 });
   });
 
-  it('refuses, before the upgrade, connections without the token, with a wrong one, or from another origin', async () => {
-    const ok = `?token=${bridge.token}`;
-    expect((await handshakeStatus(bridge.port, ok, 'http://127.0.0.1:4173')).status).toBe(101);
-    const missing = await handshakeStatus(bridge.port, '', 'http://127.0.0.1:4173');
-    expect(missing.status).toBe(401);
-    expect(missing.body).toMatch(/token is missing/);
-    expect((await handshakeStatus(bridge.port, `?token=${'0'.repeat(64)}`, 'http://127.0.0.1:4173')).status).toBe(401);
-    expect((await handshakeStatus(bridge.port, `?token=${bridge.token.slice(1)}`, 'http://127.0.0.1:4173')).status).toBe(401);
-    const foreign = await handshakeStatus(bridge.port, ok, 'https://evil.example');
-    expect(foreign.status).toBe(403);
-    expect(foreign.body).toMatch(/evil\.example.*not allowed/);
-    expect((await handshakeStatus(bridge.port, ok, 'http://localhost:4173')).status).toBe(403);
-    expect((await handshakeStatus(bridge.port, ok, undefined)).status).toBe(403);
+  it('refuses, before the upgrade, a wrong or missing token, another origin or another host, saying why', async () => {
+    const T = bridge.token;
+    const port = bridge.port;
+    const ok = `/?token=${T}`;
+    const good = { Host: `127.0.0.1:${port}`, Origin: APP };
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `LOCALHOST:${port}`]) {
+      expect((await upgradeStatus(port, ok, { ...good, Host: host })).status, host).toBe(101);
+    }
+    const missing = /^The token is missing: open the link the bridge printed/;
+    const wrong = /^The token is wrong: open the link the bridge printed/;
+    const foreign = (origin: string): RegExp => new RegExp(`^Connections from ${origin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} are not allowed; only from http://127\\.0\\.0\\.1:4173\\.`);
+    const badHost = (host: string): RegExp => new RegExp(`^The Host header is "${host.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}", not this bridge on loopback`);
+    const other = port === 65535 ? port - 1 : port + 1;
+    const cases: [string, string, Record<string, string>, number, RegExp][] = [
+      ['no token', '/', good, 401, missing],
+      ['an empty token', '/?token=', good, 401, wrong],
+      ['a wrong token of the same length', `/?token=${'0'.repeat(64)}`, good, 401, wrong],
+      ['the token less its last digit', `/?token=${T.slice(0, -1)}`, good, 401, wrong],
+      ['the token and one digit more', `/?token=${T}0`, good, 401, wrong],
+      ['a short token', '/?token=abc', good, 401, wrong],
+      ['a token of 10,000 digits', `/?token=${T.repeat(157).slice(0, 10_000)}`, good, 401, wrong],
+      ['the token in capitals', `/?token=${T.toUpperCase()}`, good, 401, wrong],
+      ['a wrong token before the right one', `/?token=${'1'.repeat(64)}&token=${T}`, good, 401, wrong],
+      ['the token under another name', `/?t=${T}`, good, 401, missing],
+      ['the token as the path', `/${T}`, good, 401, missing],
+      ['the token in an Authorization header', '/', { ...good, Authorization: `Bearer ${T}` }, 401, missing],
+      ['the token in a cookie', '/', { ...good, Cookie: `token=${T}` }, 401, missing],
+      ['the token as the WebSocket subprotocol', '/', { ...good, 'Sec-WebSocket-Protocol': T }, 401, missing],
+      ['a foreign origin', ok, { ...good, Origin: 'https://evil.example' }, 403, foreign('https://evil.example')],
+      ["the app's address by another name", ok, { ...good, Origin: 'http://localhost:4173' }, 403, foreign('http://localhost:4173')],
+      ['Origin null (a sandboxed frame, a file)', ok, { ...good, Origin: 'null' }, 403, foreign('null')],
+      ['no Origin', ok, { Host: good.Host }, 403, /^Connections from a page of no origin are not allowed/],
+      ["an origin that starts with the app's", ok, { ...good, Origin: 'http://127.0.0.1:4173.evil.com' }, 403, foreign('http://127.0.0.1:4173.evil.com')],
+      ["an origin with the app's as its user", ok, { ...good, Origin: 'http://127.0.0.1:4173@evil.com' }, 403, foreign('http://127.0.0.1:4173@evil.com')],
+      ["the app's origin over https", ok, { ...good, Origin: 'https://127.0.0.1:4173' }, 403, foreign('https://127.0.0.1:4173')],
+      ["the app's origin with a path", ok, { ...good, Origin: `${APP}/live` }, 403, foreign(`${APP}/live`)],
+      ['a foreign Host (DNS rebinding)', ok, { ...good, Host: 'evil.com' }, 403, badHost('evil.com')],
+      ["a foreign Host with the bridge's port", ok, { ...good, Host: `evil.com:${port}` }, 403, badHost(`evil.com:${port}`)],
+      ['a Host that starts with a loopback address', ok, { ...good, Host: `127.0.0.1.evil.com:${port}` }, 403, badHost(`127.0.0.1.evil.com:${port}`)],
+      ['a Host with a user', ok, { ...good, Host: `evil.com@127.0.0.1:${port}` }, 403, badHost(`evil.com@127.0.0.1:${port}`)],
+      ['a loopback Host with another port', ok, { ...good, Host: `127.0.0.1:${other}` }, 403, badHost(`127.0.0.1:${other}`)],
+      ['a WebSocket version the bridge does not speak', ok, { ...good, 'Sec-WebSocket-Version': '99' }, 400, /Sec-WebSocket-Version/],
+    ];
+    for (const [what, path, headers, status, body] of cases) {
+      const answer = await upgradeStatus(port, path, headers);
+      attack(what, answer.status !== 101);
+      expect(answer.status, what).toBe(status);
+      expect(answer.body, what).toMatch(body);
+    }
+    // As the page's browser does it.
+    expect((await handshakeStatus(port, `?token=${T}`, APP)).status).toBe(101);
+    expect((await handshakeStatus(port, '', APP)).status).toBe(401);
+    await othersUnaffected('the refused handshakes');
   });
 
-  it('answers a request that is not a WebSocket upgrade with 426', async () => {
+  it('answers a request that is not a WebSocket upgrade with 426, and one with huge headers with 431', async () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       request({ host: '127.0.0.1', port: bridge.port, path: `/?token=${bridge.token}` }, (res) => {
         let body = '';
@@ -122,32 +230,238 @@ describe.skipIf(!isRoot)('the live-capture bridge', () => {
         .on('error', reject)
         .end();
     });
+    attack('a plain HTTP request', status === 426);
     expect(status).toBe(426);
     expect(body).toMatch(/WebSocket only/);
+    const big = await rawExchange(bridge.port, `GET /?token=${bridge.token} HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nX-Pad: ${'a'.repeat(64 * 1024)}\r\n\r\n`);
+    attack('64 KiB of headers', /^HTTP\/1\.1 431 /.test(big));
+    expect(big).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large/);
+    await othersUnaffected('plain HTTP');
   });
 
   it('closes a connection that sends an oversized, malformed, binary or unknown message, and only that one', async () => {
-    const cases: [string | Buffer, number, RegExp][] = [
+    const start = (fields: string): string => `{"type":"start","interface":"lo","filter":""${fields}}`;
+    const notControl = /not a control message/;
+    const cases: [string, string | Buffer, number, RegExp][] = [
       // ws closes with 1009 (message too big) by itself, with no reason text.
-      [JSON.stringify({ type: 'list', pad: 'x'.repeat(MAX_CONTROL_BYTES) }), 1009, /^$/],
-      ['{"type": "list"', 1008, /JSON/],
-      [Buffer.from([1, 2, 3]), 1008, /binary/],
-      ['{"type":"frobnicate"}', 1008, /not a control message/],
-      ['{"type":"start","interface":"lo","filter":"","snaplen":1}', 1008, /not a control message/],
+      ['a message over 4096 bytes', JSON.stringify({ type: 'list', pad: 'x'.repeat(MAX_CONTROL_BYTES) }), 1009, /^$/],
+      ['a message of 1 MiB', JSON.stringify({ type: 'list', pad: 'x'.repeat(1 << 20) }), 1009, /^$/],
+      ['JSON cut short', '{"type": "list"', 1008, /JSON/],
+      ['an empty message', '', 1008, /JSON/],
+      ['a binary message', Buffer.from([1, 2, 3]), 1008, /binary/],
+      ['an unknown type', '{"type":"frobnicate"}', 1008, notControl],
+      ['JSON null', 'null', 1008, notControl],
+      ['an array', '["list"]', 1008, notControl],
+      ['2000 nested arrays', '['.repeat(2000) + ']'.repeat(2000), 1008, notControl],
+      ['a type under __proto__', '{"__proto__":{"type":"list"}}', 1008, notControl],
+      ['a snapshot length of 1', start(',"snaplen":1'), 1008, notControl],
+      ['a negative snapshot length', start(',"snaplen":-1'), 1008, notControl],
+      ['a snapshot length of 10^12', start(',"snaplen":1e12'), 1008, notControl],
+      ['an infinite snapshot length', start(',"snaplen":1e309'), 1008, notControl],
+      ['a fractional snapshot length', start(',"snaplen":1500.5'), 1008, notControl],
+      ['a snapshot length as text', start(',"snaplen":"1500"'), 1008, notControl],
+      ['a snapshot length over 262144', start(',"snaplen":262145'), 1008, notControl],
+      ['an interface name of 257 characters', `{"type":"start","interface":"${'a'.repeat(257)}","filter":""}`, 1008, notControl],
+      ['an empty interface name', '{"type":"start","interface":"","filter":""}', 1008, notControl],
+      ['an interface that is not text', '{"type":"start","interface":["lo"],"filter":""}', 1008, notControl],
+      ['a filter of 2049 characters', `{"type":"start","interface":"lo","filter":"${'a'.repeat(2049)}"}`, 1008, notControl],
+      ['a start without a filter', '{"type":"start","interface":"lo"}', 1008, notControl],
       // Text that is not UTF-8: ws closes with 1007, with no reason text.
-      [Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 1007, /^$/],
+      ['text that is not UTF-8', Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), 1007, /^$/],
     ];
-    for (const [message, code, reason] of cases) {
+    for (const [what, message, code, reason] of cases) {
       const c = await PageClient.connect(bridge.port, bridge.token);
       c.ws.send(message, { binary: typeof message !== 'string' && code !== 1007 });
-      const closed = await c.waitClosed();
-      expect(closed.code, String(message).slice(0, 40)).toBe(code);
-      expect(closed.reason).toMatch(reason);
+      const closed = await c.waitClosed().catch(() => stillOpen);
+      c.close();
+      attack(what, closed.code === code);
+      expect(closed.code, what).toBe(code);
+      expect(closed.reason, what).toMatch(reason);
+      expect(c.messages.map((m) => m.type), what).toEqual(['hello']);
     }
     // The first connection, open all along, still works.
     const answer = await page.ask({ type: 'list' }, 'interfaces');
     expect(answer.type).toBe('interfaces');
+    await othersUnaffected('the bad messages');
   });
+
+  it('closes a connection that sends a huge, over-long fragmented, unmasked or bad WebSocket frame', async () => {
+    const text = 0x1;
+    const cases: [string, Buffer[], number][] = [
+      // Only the header: ws refuses the length it announces before any payload comes.
+      ['a frame that announces 1 TiB', [clientFrame(text, Buffer.alloc(0), { length: 1n << 40n })], 1009],
+      ['a frame that announces 2^62 bytes', [clientFrame(text, Buffer.alloc(0), { length: 1n << 62n })], 1009],
+      ['a binary frame of 64 MiB', [clientFrame(0x2, Buffer.alloc(64 << 20, 1))], 1009],
+      ['fragments adding up to more than 4096 bytes', [clientFrame(text, Buffer.alloc(3000, 0x20), { fin: false }), clientFrame(0x0, Buffer.alloc(3000, 0x20), { fin: false })], 1009],
+      ['an unmasked frame', [clientFrame(text, Buffer.from('{"type":"list"}'), { masked: false })], 1002],
+      ['a reserved opcode', [clientFrame(0x3, Buffer.from('x'))], 1002],
+      ['a ping of 200 bytes', [clientFrame(0x9, Buffer.alloc(200))], 1002],
+      ['a continuation with nothing to continue', [clientFrame(0x0, Buffer.from('x'))], 1002],
+    ];
+    for (const [what, frames, code] of cases) {
+      const raw = await RawWebSocket.open(bridge.port, bridge.token, APP);
+      for (const f of frames) await raw.write(f).catch(() => {});
+      const closed = await raw.closedWith().catch(() => stillOpen);
+      raw.destroy();
+      attack(what, closed.code === code);
+      expect(closed.code, what).toBe(code);
+    }
+    await othersUnaffected('the bad frames');
+  });
+
+  it('closes a connection that sends messages or pings faster than a page would', async () => {
+    // Control messages: each would be answered.
+    const c = await PageClient.connect(bridge.port, bridge.token);
+    for (let i = 0; i < 1000; i++) c.send({ type: 'stats' });
+    const closed = await c.waitClosed().catch(() => stillOpen);
+    c.close();
+    attack('1000 control messages at once', closed.code === 1008);
+    expect(closed).toEqual({ code: 1008, reason: `too many messages: at most ${MESSAGE_BURST} at once, then ${MESSAGES_PER_SECOND} a second` });
+    const answered = c.messages.filter((m) => m.type === 'stats').length;
+    expect(answered).toBeGreaterThanOrEqual(MESSAGE_BURST - 1);
+    expect(answered).toBeLessThan(MESSAGE_BURST + 10);
+    // Pings, which ws answers itself, from a client that reads nothing back.
+    const raw = await RawWebSocket.open(bridge.port, bridge.token, APP);
+    await raw.write(Buffer.concat(Array.from({ length: 1000 }, () => clientFrame(0x9, Buffer.alloc(125, 1)))));
+    const pinged = await raw.closedWith().catch(() => stillOpen);
+    raw.destroy();
+    attack('1000 pings at once', pinged.code === 1008);
+    expect(pinged.code).toBe(1008);
+    expect(pinged.reason).toMatch(/^too many messages/);
+    expect(raw.frames().filter((f) => f.opcode === 0xa).length).toBeLessThanOrEqual(MESSAGE_BURST + 10);
+    // Unanswered pongs.
+    const pongs = await RawWebSocket.open(bridge.port, bridge.token, APP);
+    await pongs.write(Buffer.concat(Array.from({ length: 1000 }, () => clientFrame(0xa, Buffer.alloc(125, 1)))));
+    const ponged = await pongs.closedWith().catch(() => stillOpen);
+    pongs.destroy();
+    attack('1000 pongs at once', ponged.code === 1008);
+    expect(ponged.code).toBe(1008);
+    // At a page's pace, many messages are fine.
+    const calm = await PageClient.connect(bridge.port, bridge.token);
+    for (let i = 0; i < 2 * MESSAGE_BURST; i++) {
+      calm.send({ type: 'stats' });
+      await sleep(1000 / MESSAGES_PER_SECOND + 5);
+    }
+    await until('every answer', () => calm.messages.filter((m) => m.type === 'stats').length === 2 * MESSAGE_BURST);
+    expect(calm.closed).toBeNull();
+    calm.close();
+    await othersUnaffected('the message floods');
+  });
+
+  it('refuses captures started faster than a page would, without closing the connection', async () => {
+    const c = await PageClient.connect(bridge.port, bridge.token);
+    const port = await freeUdpPort();
+    const t0 = Date.now();
+    for (let i = 0; i < 30; i++) c.send({ type: 'start', interface: 'lo', filter: `udp dst port ${port}` });
+    const refusals = (): BridgeMessage[] => c.messages.filter((m) => m.type === 'error' && /^Too many captures started/.test(m.message));
+    await until('the refusals', () => refusals().length >= 30 - START_BURST - Math.ceil((Date.now() - t0) / 1000) && c.messages.some((m) => m.type === 'started')).catch(() => {});
+    const seconds = (Date.now() - t0) / 1000;
+    attack('30 captures started at once', refusals().length >= 30 - START_BURST - Math.ceil(seconds * STARTS_PER_SECOND));
+    expect(refusals().length).toBeGreaterThanOrEqual(30 - START_BURST - Math.ceil(seconds * STARTS_PER_SECOND));
+    expect(refusals()[0]).toEqual({ type: 'error', message: `Too many captures started: at most ${START_BURST} at once, then ${STARTS_PER_SECOND} a second. This one was not started.` });
+    expect(c.closed).toBeNull();
+    // The last capture that was started runs; the others' processes are gone.
+    await until('the replaced capture processes to end', () => childrenOf(server()).length === 2, 10_000);
+    await sendDatagrams(port, 3, () => 10);
+    await until('3 frames', () => c.frames.length === 3);
+    await c.ask({ type: 'stop' }, 'stopped');
+    c.close();
+    await othersUnaffected('the capture flood');
+  });
+
+  it('refuses interface names no interface has, before starting a capture process', async () => {
+    const marker = join(tmpdir(), `packetlens-pwned-${process.pid}`);
+    const names = [
+      `lo; touch ${marker}`,
+      `$(touch ${marker})`,
+      `\`touch ${marker}\``,
+      'lo && id',
+      'lo|id',
+      '../../../../etc/passwd',
+      '/dev/null',
+      '/sys/class/net/lo',
+      'lo\n',
+      'lo\u0000x',
+      ' lo',
+      '.',
+      '..',
+      'a'.repeat(16),
+      'lo\u200b',
+    ];
+    const capturesBefore = childrenOf(server()).length;
+    for (const name of names) {
+      const c = await PageClient.connect(bridge.port, bridge.token);
+      const answer = await c.ask({ type: 'start', interface: name, filter: '' }, 'error', 'started');
+      const refused = answer.type === 'error' && answer.message.startsWith(`Cannot capture on ${JSON.stringify(name)}: no interface has that name`);
+      attack(`the interface ${JSON.stringify(name)}`, refused);
+      expect(answer, JSON.stringify(name)).toEqual({ type: 'error', message: `Cannot capture on ${JSON.stringify(name)}: no interface has that name, nor could one (at most 15 letters, digits and _.:@+-).` });
+      expect(childrenOf(server()).length).toBe(capturesBefore);
+      expect(c.closed).toBeNull();
+      c.close();
+    }
+    // A name an interface could have goes to libpcap, which says it does not exist.
+    for (const name of ['--help', 'lo0.evil']) {
+      const answer = await page.ask({ type: 'start', interface: name, filter: '' }, 'error', 'started');
+      attack(`the interface ${name}`, answer.type === 'error');
+      expect(answer.type === 'error' && answer.message).toMatch(new RegExp(`^Cannot capture on "${name}": .*(No such device|doesn't exist)`));
+    }
+    expect(existsSync(marker)).toBe(false);
+    await othersUnaffected('the interface names');
+  });
+
+  it(`serves at most ${MAX_CLIENTS} pages at once, refusing more with 503`, async () => {
+    // Two are open (the first page and the witness); ask for twelve more at once.
+    const tries = await Promise.all(Array.from({ length: 12 }, () => PageClient.tryConnect(bridge.port, bridge.token)));
+    const opened = tries.filter((t): t is PageClient => t instanceof PageClient);
+    const refused = tries.filter((t): t is { status: number; body: string } => !(t instanceof PageClient));
+    attack(`connections beyond ${MAX_CLIENTS}`, opened.length === MAX_CLIENTS - 2);
+    expect(opened).toHaveLength(MAX_CLIENTS - 2);
+    for (const r of refused) expect(r).toEqual({ status: 503, body: `The bridge serves at most ${MAX_CLIENTS} pages at once.\n` });
+    await othersUnaffected('too many pages');
+    for (const c of opened) c.close();
+    // Once they are gone, others may connect.
+    let again: PageClient | { status: number } = { status: 0 };
+    for (let i = 0; i < 50 && !(again instanceof PageClient); i++) {
+      if (i > 0) await sleep(100);
+      again = await PageClient.tryConnect(bridge.port, bridge.token);
+    }
+    expect(again).toBeInstanceOf(PageClient);
+    (again as PageClient).close();
+  });
+
+  it(`keeps at most ${MAX_CONNECTIONS} sockets open, answering more with 503, and closes those that send no request`, async () => {
+    await sleep(300);
+    // Forty sockets that send nothing (two are open: the first page and the witness).
+    const idle = await Promise.all(
+      Array.from({ length: 40 }, () =>
+        new Promise<{ socket: ReturnType<typeof connect>; got: () => string; ended: () => boolean }>((resolve) => {
+          const socket = connect({ host: '127.0.0.1', port: bridge.port });
+          let got = '';
+          let ended = false;
+          socket.on('data', (d: Buffer) => (got += d.toString()));
+          socket.on('close', () => (ended = true));
+          socket.on('error', () => {});
+          socket.on('connect', () => resolve({ socket, got: () => got, ended: () => ended }));
+        }),
+      ),
+    );
+    await sleep(500);
+    const refused = idle.filter((s) => s.ended());
+    attack(`sockets beyond ${MAX_CONNECTIONS}`, refused.length === 40 - (MAX_CONNECTIONS - 2));
+    expect(refused).toHaveLength(40 - (MAX_CONNECTIONS - 2));
+    for (const s of refused) expect(s.got()).toMatch(new RegExp(`^HTTP/1\\.1 503 Service Unavailable\\r\\n[^]*\\r\\n\\r\\nThe bridge has ${MAX_CONNECTIONS} connections open, as many as it accepts; try again later\\.\\n$`));
+    // A page is refused too while they last ...
+    expect((await handshakeStatus(bridge.port, `?token=${bridge.token}`, APP)).status).toBe(503);
+    await othersUnaffected('too many sockets');
+    // ... which is not long: the bridge closes them when they have sent no request in time.
+    await until('the bridge to close the idle sockets', () => idle.every((s) => s.ended()), REQUEST_TIMEOUT_MS + 5000);
+    const timedOut = idle.filter((x) => !refused.includes(x));
+    attack('sockets that send no request', timedOut.every((s) => /^HTTP\/1\.1 408 /.test(s.got())));
+    for (const s of timedOut) expect(s.got()).toMatch(/^HTTP\/1\.1 408 Request Timeout/);
+    const c = await PageClient.connect(bridge.port, bridge.token);
+    c.close();
+    await othersUnaffected('the idle sockets');
+  }, 30_000);
 
   it('lists the interfaces with their addresses', async () => {
     const answer = await page.ask({ type: 'list' }, 'interfaces');
@@ -228,25 +542,28 @@ describe.skipIf(!isRoot)('the live-capture bridge', () => {
     // here that process is the capture's own, not the bridge.
     for (let i = 0; i < 3; i++) {
       const answer = await page.ask({ type: 'start', interface: 'lo', filter: 'udp port and and' }, 'error', 'started');
+      attack('a bad capture filter', answer.type === 'error');
       expect(answer.type).toBe('error');
       expect(answer.type === 'error' && answer.message).toMatch(/^Cannot capture on "lo" with the filter "udp port and and": .*syntax error/);
     }
     const port = await freeUdpPort();
     const answer = await page.ask({ type: 'start', interface: 'lo', filter: `udp port ${port} and not udp port 5 and unknownkeyword` }, 'error', 'started');
+    attack('an unknown word in a capture filter', answer.type === 'error');
     expect(answer.type === 'error' && answer.message).toMatch(/unknownkeyword/);
     expect(alive(bridge.proc.pid!)).toBe(true);
     expect((await page.ask({ type: 'list' }, 'interfaces')).type).toBe('interfaces');
+    await othersUnaffected('the bad filters');
   });
 
   it('reports an unknown interface', async () => {
     const answer = await page.ask({ type: 'start', interface: 'nosuchif0', filter: '' }, 'error', 'started');
+    attack('an unknown interface', answer.type === 'error');
     expect(answer.type === 'error' && answer.message).toMatch(/^Cannot capture on "nosuchif0": .*(No such device|doesn't exist)/);
+    await othersUnaffected('the unknown interface');
   });
 
   it('runs as nobody with CAP_NET_RAW only, and so does each capture process', async () => {
-    const [server] = childrenOf(bridge.proc.pid!);
-    expect(server).toBeDefined();
-    const s = procStatus(server!);
+    const s = procStatus(server());
     expect(s.Uid!.split(/\s+/)).toEqual(['65534', '65534', '65534', '65534']);
     expect(s.CapEff).toBe(CAP_NET_RAW_ONLY);
     expect(s.CapBnd).toBe(CAP_NET_RAW_ONLY);
@@ -254,7 +571,7 @@ describe.skipIf(!isRoot)('the live-capture bridge', () => {
     const from = page.messages.length;
     page.send({ type: 'start', interface: 'lo', filter: 'udp port 9' });
     await page.next('started', from);
-    const captures = childrenOf(server!);
+    const captures = childrenOf(server()).filter((pid) => pid !== witnessCapture);
     expect(captures).toHaveLength(1);
     const c = procStatus(captures[0]!);
     expect(c.Uid!.split(/\s+/)[1]).toBe('65534');
@@ -275,6 +592,7 @@ describe.skipIf(!isRoot)('the live-capture bridge', () => {
       s.on('connect', () => (s.destroy(), resolve('connected')));
       s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
     });
+    attack(`a connection to ${local.address}`, result === 'ECONNREFUSED');
     expect(result).toBe('ECONNREFUSED');
   });
 
@@ -320,7 +638,10 @@ describe.skipIf(!isRoot)('the live-capture bridge', () => {
 
     it('cannot be reached from another namespace through a veth; with --listen-any it can', async (ctx) => {
       if (unavailable) ctx.skip(`ip netns or veth is not permitted here: ${unavailable}`);
-      expect(reachFromNamespace(bridge.port)).toBe('ECONNREFUSED');
+      const fromNamespace = reachFromNamespace(bridge.port);
+      attack('a connection from another network namespace', fromNamespace === 'ECONNREFUSED');
+      expect(fromNamespace).toBe('ECONNREFUSED');
+      await othersUnaffected('the connection from the namespace');
       anyBridge = await startBridgeProcess(['--listen-any']);
       expect(anyBridge.stderr()).toMatch(/--listen-any: listening on every address/);
       expect(reachFromNamespace(anyBridge.port)).toBe('connected');

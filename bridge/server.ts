@@ -1,9 +1,10 @@
 // The bridge's WebSocket server: who may connect, the control messages, and
 // one capture per connection, its frames sent on with bounded buffering.
 
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import {
@@ -21,7 +22,22 @@ import { CAP_SNAPLEN, interfaceIndex, listInterfaces, rememberLinkType } from '.
 export const SEND_BUFFER_LIMIT = 8 * 1024 * 1024;
 /** Connections at once; each may run one capture, in a process of its own. */
 export const MAX_CLIENTS = 8;
+/**
+ * Sockets open at once: pages and requests not yet answered. A connection
+ * beyond it is answered 503 at once.
+ */
+export const MAX_CONNECTIONS = 32;
+/** How long a connection may take to send its whole request; then 408 (Node's). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** Messages (control messages, pings and pongs) a page may send: this many at once, then MESSAGES_PER_SECOND. */
+export const MESSAGE_BURST = 40;
+export const MESSAGES_PER_SECOND = 20;
+/** Captures a page may start: this many at once, then one a second (each is a process). */
+export const START_BURST = 8;
+export const STARTS_PER_SECOND = 1;
 const STATS_INTERVAL_MS = 1000;
+/** How long a socket refused on connecting is read before it is closed. */
+const LINGER_MS = 1000;
 /** How long clients have to answer the closing handshake when the bridge stops. */
 const CLOSE_GRACE_MS = 1000;
 
@@ -58,20 +74,67 @@ export const STOPPED_BY_SIGNAL = 'the bridge was stopped';
 
 const zeroStats = (): CaptureStats => ({ received: 0, sent: 0, droppedBridge: 0, droppedPcap: 0, droppedInterface: 0 });
 
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+const sha256 = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Compares digests, so the time taken depends on neither the token's bytes nor its length. */
+export function sameToken(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+/**
+ * Whether a request's Host header names the bridge on loopback. A page of
+ * another site whose name was made to resolve to 127.0.0.1 (DNS rebinding)
+ * sends its own name.
+ */
+export function loopbackHost(host: string | undefined, port: number): boolean {
+  const h = host?.toLowerCase();
+  return h === `127.0.0.1:${port}` || h === `[::1]:${port}` || h === `localhost:${port}`;
+}
+
+/** A token bucket: `burst` at once, refilled at `perSecond`. */
+export class RateLimit {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  /** Takes one; false when there is none left. */
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/**
+ * Names an interface may have (Linux: at most 15 bytes, no '/', no spaces).
+ * A name that is neither listed by libpcap nor such a name is refused before
+ * any capture process starts.
+ */
+export function plausibleInterfaceName(name: string): boolean {
+  return /^[A-Za-z0-9_.:@+-]{1,15}$/.test(name) && name !== '.' && name !== '..';
+}
+
+function httpError(status: number, text: string): string {
+  const body = `${text}\n`;
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
+    `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
 }
 
 /** Answers an upgrade request with an HTTP error, before any WebSocket exists. */
 function refuse(socket: Duplex, status: number, text: string): void {
-  const body = `${text}\n`;
   socket.once('finish', () => socket.destroy());
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
-      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  socket.end(httpError(status, text));
 }
 
 function origins(o: BridgeOptions): Set<string> {
@@ -86,8 +149,40 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CONTROL_BYTES, perMessageDeflate: false, clientTracking: false });
   const context: ClientContext = { options: o, warn, port: 0 };
 
+  const sockets = new Set<Socket>();
+  /** Sockets refused on connecting, whose request is read (and ignored) for a moment. */
+  const lingering = new Set<Socket>();
+  const onConnection = (socket: Socket): void => {
+    if (sockets.size >= MAX_CONNECTIONS) {
+      // Answered before the request comes. Closed at once, the socket would
+      // answer the request with a reset, which may reach the client before
+      // this answer does; so it reads the request first, a moment at most.
+      socket.on('error', () => socket.destroy());
+      socket.end(httpError(503, `The bridge has ${MAX_CONNECTIONS} connections open, as many as it accepts; try again later.`));
+      if (lingering.size >= MAX_CONNECTIONS) {
+        socket.once('finish', () => socket.destroy());
+        return;
+      }
+      lingering.add(socket);
+      const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+      socket.once('close', () => {
+        clearTimeout(timer);
+        lingering.delete(socket);
+      });
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
+
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on('error', () => socket.destroy());
+    // Refused when it connected (too many connections).
+    if (socket.writableEnded) return;
+    if (!o.listenAny && !loopbackHost(req.headers.host, context.port)) {
+      refuse(socket, 403, `The Host header is "${req.headers.host ?? ''}", not this bridge on loopback (127.0.0.1:${context.port}, [::1]:${context.port} or localhost:${context.port}).`);
+      return;
+    }
     const origin = req.headers.origin;
     if (!origin || !allowed.has(origin)) {
       refuse(socket, 403, `Connections from ${origin ?? 'a page of no origin'} are not allowed; only from ${[...allowed].join(', ')}.`);
@@ -111,10 +206,12 @@ export async function startBridge(o: BridgeOptions): Promise<Bridge> {
 
   const servers: Server[] = [];
   const makeServer = (): Server => {
-    const server = createServer((_req, res) => {
+    const server = createServer({ headersTimeout: REQUEST_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, (req, res) => {
+      if (req.socket.writableEnded) return;
       res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket', Connection: 'close' });
       res.end('This is the Packetlens capture bridge. It speaks WebSocket only: open the link it printed.\n');
     });
+    server.on('connection', onConnection);
     server.on('upgrade', onUpgrade);
     servers.push(server);
     return server;
@@ -212,6 +309,8 @@ class Client {
   private droppedHere = 0;
   /** The capture process's drops, kept when it ends. */
   private lastDroppedInChild = 0;
+  private readonly messages = new RateLimit(MESSAGE_BURST, MESSAGES_PER_SECOND);
+  private readonly starts = new RateLimit(START_BURST, STARTS_PER_SECOND);
 
   constructor(
     private readonly ws: WebSocket,
@@ -222,6 +321,9 @@ class Client {
     ws.on('error', () => {});
     ws.on('close', () => this.endCapture());
     ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    // ws answers pings itself; they count as messages all the same.
+    ws.on('ping', () => this.withinRate());
+    ws.on('pong', () => this.withinRate());
     const o = context.options;
     this.send({ type: 'hello', version: WIRE_VERSION, interface: o.interface, filter: o.filter, snaplen: o.snaplen });
   }
@@ -230,7 +332,16 @@ class Client {
     if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(m));
   }
 
+  /** Counts a message; closes the connection (1008) when the page sends too many. */
+  private withinRate(): boolean {
+    if (this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.messages.take()) return true;
+    this.ws.close(1008, `too many messages: at most ${MESSAGE_BURST} at once, then ${MESSAGES_PER_SECOND} a second`);
+    return false;
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
+    if (!this.withinRate()) return;
     if (isBinary) {
       this.ws.close(1008, 'binary messages are not accepted');
       return;
@@ -255,6 +366,10 @@ class Client {
         }
         break;
       case 'start':
+        if (!this.starts.take()) {
+          this.send({ type: 'error', message: `Too many captures started: at most ${START_BURST} at once, then ${STARTS_PER_SECOND} a second. This one was not started.` });
+          break;
+        }
         this.start(m.interface, m.filter, m.snaplen ?? this.context.options.snaplen);
         break;
       case 'stop':
@@ -278,6 +393,10 @@ class Client {
       list = listInterfaces();
     } catch (e) {
       this.send({ type: 'error', message: `The interfaces could not be listed: ${(e as Error).message}` });
+      return;
+    }
+    if (!list.some((d) => d.name === device) && !plausibleInterfaceName(device)) {
+      this.send({ type: 'error', message: `Cannot capture on ${JSON.stringify(device)}: no interface has that name, nor could one (at most 15 letters, digits and _.:@+-).` });
       return;
     }
     const request: CaptureRequest = {

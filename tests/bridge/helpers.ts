@@ -3,8 +3,11 @@
 // WebSocket.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -101,6 +104,14 @@ export const alive = (pid: number): boolean => {
 export class PageClient {
   messages: BridgeMessage[] = [];
   frames: Frame[] = [];
+  /** Frames received in all, kept or not. */
+  frameCount = 0;
+  /** Whether frames are kept in `frames` (a flood would take much memory). */
+  keepFrames = true;
+  /** Called for each frame received. */
+  onFrame: ((f: Frame) => void) | null = null;
+  /** For each of `messages`, the frames received before it. */
+  framesBeforeMessage: number[] = [];
   closed: { code: number; reason: string } | null = null;
 
   private constructor(readonly ws: WebSocket) {
@@ -108,11 +119,14 @@ export class PageClient {
       if (isBinary) {
         const frames = decodeFrames(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
         if (!frames) throw new Error('a binary message that is not frames');
-        this.frames.push(...frames);
+        this.frameCount += frames.length;
+        if (this.onFrame) for (const f of frames) this.onFrame(f);
+        if (this.keepFrames) this.frames.push(...frames);
       } else {
         const m = parseBridgeMessage(data.toString());
         if (!m) throw new Error(`not a bridge message: ${data.toString()}`);
         this.messages.push(m);
+        this.framesBeforeMessage.push(this.frameCount);
       }
     });
     ws.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
@@ -125,6 +139,19 @@ export class PageClient {
     const c = new PageClient(ws);
     await until('hello', () => c.messages.find((m) => m.type === 'hello'));
     return c;
+  }
+
+  /** Connects, or resolves with the HTTP status and text with which the bridge refused. */
+  static async tryConnect(port: number, token: string): Promise<PageClient | { status: number; body: string }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/?token=${token}`, { origin: APP });
+    let refused: { status: number; body: string } | null = null;
+    ws.on('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => (refused = { status: res.statusCode ?? 0, body }));
+    });
+    const c = new PageClient(ws);
+    return until('hello or a refusal', () => refused ?? (c.messages.some((m) => m.type === 'hello') && c));
   }
 
   send(m: ClientMessage | string): void {
@@ -170,6 +197,160 @@ export function handshakeStatus(port: number, query: string, origin: string | un
     ws.on('error', (e) => {
       if (!/Unexpected server response/.test(e.message)) reject(e);
     });
+  });
+}
+
+/**
+ * Sends an upgrade request as written (headers exactly as given: Host too)
+ * and resolves with the HTTP status, 101 when the bridge accepts it.
+ */
+export function upgradeStatus(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path,
+      setHost: false,
+      headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': randomBytes(16).toString('base64'), ...headers },
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error('no answer to the upgrade request in 10 s')));
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, body: '' });
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A client frame: masked, as the protocol requires of clients (unless `masked` is false); `length` may claim another payload length. */
+export function clientFrame(opcode: number, payload: Buffer, o: { fin?: boolean; masked?: boolean; length?: bigint } = {}): Buffer {
+  const length = o.length ?? BigInt(payload.length);
+  const masked = o.masked ?? true;
+  const head = [((o.fin ?? true) ? 0x80 : 0) | opcode];
+  const maskBit = masked ? 0x80 : 0;
+  let ext = Buffer.alloc(0);
+  if (length < 126n) head.push(maskBit | Number(length));
+  else if (length < 65536n) {
+    head.push(maskBit | 126);
+    ext = Buffer.alloc(2);
+    ext.writeUInt16BE(Number(length));
+  } else {
+    head.push(maskBit | 127);
+    ext = Buffer.alloc(8);
+    ext.writeBigUInt64BE(length);
+  }
+  const key = masked ? randomBytes(4) : Buffer.alloc(0);
+  const body = Buffer.from(payload);
+  if (masked) for (let i = 0; i < body.length; i++) body[i]! ^= key[i % 4]!;
+  return Buffer.concat([Buffer.from(head), ext, key, body]);
+}
+
+/** A WebSocket at the level of frames: what a program other than a browser can send. */
+export class RawWebSocket {
+  /** Bytes from the bridge after the handshake. */
+  received = Buffer.alloc(0);
+  ended = false;
+
+  private constructor(readonly socket: Socket) {}
+
+  static async open(port: number, token: string, origin: string): Promise<RawWebSocket> {
+    const socket = connect({ host: '127.0.0.1', port });
+    const raw = new RawWebSocket(socket);
+    let head = Buffer.alloc(0);
+    let upgraded = false;
+    socket.on('data', (d: Buffer) => {
+      if (upgraded) {
+        raw.received = Buffer.concat([raw.received, d]);
+        raw.answerClose();
+        return;
+      }
+      head = Buffer.concat([head, d]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      if (!/^HTTP\/1\.1 101 /.test(head.toString('latin1'))) throw new Error(`not upgraded: ${head.toString('latin1')}`);
+      upgraded = true;
+      raw.received = head.subarray(end + 4);
+      raw.answerClose();
+    });
+    socket.on('close', () => (raw.ended = true));
+    socket.on('error', () => {});
+    socket.write(
+      `GET /?token=${token} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: ${origin}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+        `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n\r\n`,
+    );
+    await until('the upgrade', () => upgraded || raw.ended);
+    if (!upgraded) throw new Error('the bridge closed the connection during the handshake');
+    return raw;
+  }
+
+  private closeAnswered = false;
+
+  /** Answers the bridge's close frame, as a client does. */
+  private answerClose(): void {
+    if (this.closeAnswered) return;
+    const close = this.frames().find((f) => f.opcode === 8);
+    if (!close) return;
+    this.closeAnswered = true;
+    this.socket.write(clientFrame(8, close.payload.subarray(0, 2)));
+  }
+
+  write(b: Buffer): Promise<void> {
+    return new Promise((resolve) => this.socket.write(b, () => resolve()));
+  }
+
+  /** The frames the bridge sent (unmasked), as opcode and payload. */
+  frames(): { opcode: number; payload: Buffer }[] {
+    const out: { opcode: number; payload: Buffer }[] = [];
+    const b = this.received;
+    let at = 0;
+    while (b.length - at >= 2) {
+      let len = b[at + 1]! & 0x7f;
+      let off = at + 2;
+      if (len === 126) {
+        if (b.length < off + 2) break;
+        len = b.readUInt16BE(off);
+        off += 2;
+      } else if (len === 127) {
+        if (b.length < off + 8) break;
+        len = Number(b.readBigUInt64BE(off));
+        off += 8;
+      }
+      if (b.length < off + len) break;
+      out.push({ opcode: b[at]! & 0x0f, payload: b.subarray(off, off + len) });
+      at = off + len;
+    }
+    return out;
+  }
+
+  /** The close frame's code and reason, once the bridge has sent one and closed the connection. */
+  async closedWith(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
+    return until('a close frame and the end of the connection', () => {
+      const close = this.frames().find((f) => f.opcode === 8);
+      return this.ended && close ? { code: close.payload.readUInt16BE(0), reason: close.payload.subarray(2).toString() } : null;
+    }, timeoutMs);
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Writes `text` on a plain TCP connection; resolves with all that comes back until the bridge closes it. */
+export function rawExchange(port: number, text: string, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port });
+    let got = '';
+    const timer = setTimeout(() => (s.destroy(), reject(new Error(`the bridge did not close the connection in ${timeoutMs} ms; got: ${got}`))), timeoutMs);
+    s.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    s.on('error', () => {});
+    s.on('close', () => (clearTimeout(timer), resolve(got)));
+    s.write(text);
   });
 }
 

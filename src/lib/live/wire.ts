@@ -8,7 +8,9 @@
 //   with BridgeMessage. Anything else closes that connection: code 1009
 //   (message too big) for a message longer than MAX_CONTROL_BYTES bytes, 1007
 //   for text that is not UTF-8, 1008 for any other (binary, not JSON, an
-//   unknown type, bad fields).
+//   unknown type, bad fields). So does sending messages faster than a page
+//   would (1008; bridge/server.ts says how fast: MESSAGE_BURST,
+//   MESSAGES_PER_SECOND).
 // - Captured frames are binary messages, each holding one or more frames
 //   back to back (the bridge sends together the frames it read together, so
 //   that a busy capture costs a message per batch, not per packet). A frame
@@ -59,7 +61,9 @@ export interface InterfaceInfo {
 
 /**
  * A 'start' while a capture runs replaces it: the bridge answers 'stopped' for
- * the old one, then 'started' or 'error' for the new one. 'stats' is answered
+ * the old one, then 'started' or 'error' for the new one. A 'start' beyond the
+ * bridge's rate (START_BURST, STARTS_PER_SECOND in bridge/server.ts) is
+ * answered with 'error' alone, and the capture running goes on. 'stats' is answered
  * at once; while capturing, the bridge also sends stats every second.
  */
 export type ClientMessage =

@@ -3,7 +3,8 @@
 // in one transaction, so a failed save leaves nothing half-written.
 
 import Dexie, { type Table } from 'dexie';
-import type { StoredIndex } from '../worker/storage';
+import { storedIndexBytes, type StoredIndex } from '../worker/storage';
+import { isQuotaError, quotaMessage, wouldNotFit } from './quota';
 import type { CaptureMeta } from '../worker/types';
 
 export interface SessionRecord {
@@ -77,16 +78,19 @@ export class SaveError extends Error {
   }
 }
 
-function explain(e: unknown): SaveError {
-  const err = e as { name?: string; inner?: { name?: string }; message?: string };
-  const quota = err?.name === 'QuotaExceededError' || err?.inner?.name === 'QuotaExceededError';
-  if (quota) {
-    return new SaveError('There is not enough storage space in this browser to keep this capture as a session. It stays open until you leave the page; free space by deleting sessions, then open it again to keep it.', true);
-  }
-  return new SaveError(`The capture could not be saved as a session (${err?.message ?? String(e)}). It stays open until you leave the page.`, false);
+/** Why a save failed: full storage (with how full), or something else. */
+async function explain(e: unknown, needed: number): Promise<SaveError> {
+  const estimate = await storageState().catch(() => ({ usage: null, quota: null }));
+  // Some browsers report a full store as an UnknownError while writing the capture's bytes.
+  const err = e as { name?: string; message?: string };
+  if (isQuotaError(e) || (err?.name === 'UnknownError' && wouldNotFit(estimate, needed))) return new SaveError(quotaMessage(estimate, needed), true);
+  return new SaveError(`Not saved: the capture could not be kept as a session (${err?.message ?? String(e)}). The capture is still open until you leave the page.`, false);
 }
 
-/** Saves a session in one transaction; returns its id. */
+/**
+ * Saves a session in one transaction (its record, capture bytes and index),
+ * so a refused write leaves none of them; returns its id.
+ */
 export async function saveSession(meta: CaptureMeta, blob: Blob, index: StoredIndex): Promise<number> {
   const d = database();
   const record: SessionRecord = {
@@ -112,8 +116,23 @@ export async function saveSession(meta: CaptureMeta, blob: Blob, index: StoredIn
       return id;
     });
   } catch (e) {
-    throw explain(e);
+    // The transaction is atomic; sweeping also clears what an older version may have left half-written.
+    await sweepOrphans().catch(() => 0);
+    throw await explain(e, blob.size + storedIndexBytes(index));
   }
+}
+
+/** Deletes capture bytes and indexes that no session record owns; returns how many records went. */
+export async function sweepOrphans(): Promise<number> {
+  const d = database();
+  return d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
+    const owned = new Set(await d.sessions.toCollection().primaryKeys());
+    const captures = (await d.captures.toCollection().primaryKeys()).filter((id) => !owned.has(id));
+    const indexes = (await d.indexes.toCollection().primaryKeys()).filter((id) => !owned.has(id));
+    await d.captures.bulkDelete(captures);
+    await d.indexes.bulkDelete(indexes);
+    return captures.length + indexes.length;
+  });
 }
 
 export async function listSessions(): Promise<SessionRecord[]> {
@@ -131,9 +150,13 @@ export async function loadSession(id: number): Promise<{ record: SessionRecord; 
   });
 }
 
-/** Replaces a session's stored index (after rebuilding a damaged one). */
+/** Replaces a session's stored index and its packet count (after rebuilding a damaged one). */
 export async function replaceIndex(id: number, index: StoredIndex): Promise<void> {
-  await database().indexes.put({ id, index });
+  const d = database();
+  await d.transaction('rw', d.sessions, d.indexes, async () => {
+    await d.indexes.put({ id, index });
+    await d.sessions.update(id, { packets: index.length });
+  });
 }
 
 /** Keeps the session's comments, marks and note. */

@@ -62,6 +62,15 @@ export function storeIndex(index: CaptureIndex): StoredIndex {
   return stored;
 }
 
+/** Bytes of the buffers a stored index holds (most of what it takes in storage). */
+export function storedIndexBytes(s: StoredIndex): number {
+  let n = 0;
+  for (const b of Object.values(s.columns)) n += b.byteLength;
+  n += s.layers.path.byteLength + s.layers.ethPair.byteLength + s.layers.pairs.byteLength;
+  n += s.reassemblies.records.byteLength + s.reassemblies.parts.byteLength;
+  return n + (s.flows?.entries.byteLength ?? 0);
+}
+
 export class StoredIndexError extends Error {}
 
 /** Rebuilds an index from storage; throws StoredIndexError when it is not usable. */

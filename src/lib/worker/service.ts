@@ -11,8 +11,9 @@ import type { DetailNode } from '../engine/tree';
 import { AddressText } from './addresses';
 import { rowColor } from './colors';
 import { absolute, seconds } from './timefmt';
-import type { CaptureMeta, PacketView, Progress, Row, RowRequest, SortColumn, TreeNode } from './types';
+import type { CaptureMeta, IndexRebuild, PacketView, Progress, Row, RowRequest, SortColumn, TreeNode } from './types';
 import { restoreIndex, storeIndex, type StoredIndex } from './storage';
+import { checkStoredIndex } from './integrity';
 import { sortOrder } from './sort';
 import { directSlices, type SliceSource } from './slices';
 import { loadSession, replaceIndex, saveSession, setSessionAnnotations, setSessionColumns } from '../db/sessions';
@@ -105,6 +106,8 @@ export class CaptureService {
   private note = '';
   /** Null for an ordinary capture; for a session file, what of its session could not be restored. */
   private sessionProblems: string[] | null = null;
+  /** The opened session's stored index could not be used and was rebuilt from its capture. */
+  private indexRebuild: IndexRebuild | null = null;
 
   /**
    * How the File is read: directly by default; the browser worker installs a
@@ -552,17 +555,39 @@ export class CaptureService {
     if (this.sessionId !== null) await setSessionColumns(this.sessionId, unique);
   }
 
-  /** Opens a stored session; rebuilds its index from the capture bytes when the stored one is unusable. */
+  /**
+   * Opens a stored session. Its index is checked first (version, checksum,
+   * structure); one that fails is rebuilt from the stored capture bytes and
+   * replaces the stored one, and the page is told why.
+   */
   async openSession(id: number, onProgress?: (p: Progress) => void): Promise<CaptureMeta | null> {
     const stored = await loadSession(id);
     if (!stored) return null;
-    let meta: CaptureMeta;
-    try {
-      meta = this.restore(stored.blob, stored.record.name, stored.index);
-    } catch {
-      meta = await this.open(stored.blob, stored.record.name, onProgress);
-      await replaceIndex(id, this.stored());
+    let problem = checkStoredIndex(stored.index, { packets: stored.record.packets, captureSize: stored.blob.size });
+    let meta: CaptureMeta | null = null;
+    if (!problem) {
+      try {
+        meta = this.restore(stored.blob, stored.record.name, stored.index);
+      } catch (e) {
+        problem = { kind: 'damaged', reason: (e as Error).message };
+      }
     }
+    let rebuilt: IndexRebuild | null = null;
+    if (problem || !meta) {
+      meta = await this.open(stored.blob, stored.record.name, onProgress);
+      let kept = false;
+      // A rebuild cancelled part way is shown, but not stored in place of the whole index.
+      if (!meta.cancelled) {
+        try {
+          await replaceIndex(id, this.stored());
+          kept = true;
+        } catch {
+          kept = false;
+        }
+      }
+      rebuilt = { kind: problem?.kind ?? 'damaged', reason: problem?.reason ?? 'it could not be read', kept };
+    }
+    this.indexRebuild = rebuilt;
     this.sessionId = id;
     // Columns of fields this engine no longer knows are dropped.
     const registry = this.requireEngine().registry;
@@ -570,7 +595,7 @@ export class CaptureService {
     this.columns = known;
     this.extractor = known.length ? new FieldExtractor(registry, known) : null;
     this.applyAnnotations(stored.record.comments ?? {}, stored.record.marks ?? [], stored.record.note ?? '');
-    return { ...meta, columns: known, annotations: this.annotations() };
+    return { ...meta, columns: known, annotations: this.annotations(), indexRebuild: rebuilt };
   }
 
   private reset(blob: Blob, name: string): void {
@@ -596,6 +621,7 @@ export class CaptureService {
     this.namer = null;
     this.resolveNames = false;
     this.sessionProblems = null;
+    this.indexRebuild = null;
   }
 
   private progress(bytes: number, started: number): Progress {
@@ -632,6 +658,7 @@ export class CaptureService {
       columns: this.columns,
       annotations: this.annotations(),
       session: this.sessionProblems,
+      indexRebuild: this.indexRebuild,
     };
   }
 

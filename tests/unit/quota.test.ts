@@ -3,7 +3,7 @@
 
 import { describe, it, expect } from 'vitest';
 import Dexie from 'dexie';
-import { isQuotaError, quotaMessage, wouldNotFit } from '../../src/lib/db/quota';
+import { editFailureMessage, editQuotaMessage, isQuotaError, quotaMessage, wouldNotFit } from '../../src/lib/db/quota';
 
 const quota = () => new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 
@@ -47,5 +47,17 @@ describe('quota errors', () => {
     expect(wouldNotFit({ usage: 4_500_000, quota: 5_000_000 }, 600_000)).toBe(true);
     expect(wouldNotFit({ usage: 4_500_000, quota: 5_000_000 }, 400_000)).toBe(false);
     expect(wouldNotFit({ usage: null, quota: 5_000_000 }, 600_000)).toBe(false);
+  });
+
+  it('say what edit of a stored session was not saved, why, and where it still is', () => {
+    const after = 'The change is kept in this tab.';
+    expect(editQuotaMessage('Comment', { usage: 4_950_000, quota: 5_000_000 }, 600_000, after)).toBe(
+      "Comment not saved: this browser's storage is full (5.0 MB used of 5.0 MB; the change needs about 600 KB). The change is kept in this tab.",
+    );
+    expect(editQuotaMessage('Note', { usage: null, quota: null }, 2_000, after)).toBe("Note not saved: this browser's storage is full (the change needs about 2.0 KB). The change is kept in this tab.");
+    expect(editQuotaMessage('Name', { usage: 2_700_000, quota: 10_700_000_000 }, 700_000, after)).toBe(
+      "Name not saved: this browser's storage is full: it refused the space the change needs (about 700 KB; it reports 2.7 MB used of 10.7 GB, but the disk or a limit for this site is reached). The change is kept in this tab.",
+    );
+    expect(editFailureMessage('Columns', 'Transaction aborted', after)).toBe('Columns not saved: the stored session could not be updated (Transaction aborted). The change is kept in this tab.');
   });
 });

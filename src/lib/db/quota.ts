@@ -60,3 +60,22 @@ export function quotaMessage(estimate: SpaceEstimate, needed: number): string {
   if (wouldNotFit(estimate, needed)) return `Not saved: this browser's storage is full (${used}; this capture needs about ${need}). ${after}`;
   return `Not saved: this browser's storage is full: it refused the space this capture needs (about ${need}; it reports ${used}, but the disk or a limit for this site is reached). ${after}`;
 }
+
+/**
+ * The message shown when an edit of a stored session (a comment, a mark, the
+ * note, its columns, its name) was refused because storage is full: what was
+ * not saved, how full storage is, and `after`: where the change still is and
+ * what the person can do.
+ */
+export function editQuotaMessage(what: string, estimate: SpaceEstimate, needed: number, after: string): string {
+  const need = formatBytes(needed);
+  if (estimate.usage === null || estimate.quota === null) return `${what} not saved: this browser's storage is full (the change needs about ${need}). ${after}`;
+  const used = `${formatBytes(estimate.usage)} used of ${formatBytes(estimate.quota)}`;
+  if (wouldNotFit(estimate, needed)) return `${what} not saved: this browser's storage is full (${used}; the change needs about ${need}). ${after}`;
+  return `${what} not saved: this browser's storage is full: it refused the space the change needs (about ${need}; it reports ${used}, but the disk or a limit for this site is reached). ${after}`;
+}
+
+/** The message shown when an edit of a stored session failed for another reason. */
+export function editFailureMessage(what: string, reason: string, after: string): string {
+  return `${what} not saved: the stored session could not be updated (${reason}). ${after}`;
+}

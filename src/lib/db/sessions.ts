@@ -4,7 +4,7 @@
 
 import Dexie, { type Table } from 'dexie';
 import { storedIndexBytes, type StoredIndex } from '../worker/storage';
-import { isQuotaError, quotaMessage, wouldNotFit } from './quota';
+import { editFailureMessage, editQuotaMessage, isQuotaError, quotaMessage, wouldNotFit } from './quota';
 import type { CaptureMeta } from '../worker/types';
 
 export interface SessionRecord {
@@ -159,27 +159,80 @@ export async function replaceIndex(id: number, index: StoredIndex): Promise<void
   });
 }
 
-/** Keeps the session's comments, marks and note. */
-export async function setSessionAnnotations(id: number, a: Annotations): Promise<void> {
-  await database().sessions.update(id, { comments: a.comments, marks: a.marks, note: a.note });
+/** What follows an edit that was not saved: where the change still is and what the person can do. */
+type After = (quota: boolean) => string;
+
+/** An edit made while a session is open stays in the tab (the worker keeps it, and exports include it). */
+const KEPT_IN_TAB: After = (quota) =>
+  quota
+    ? 'The change is kept in this tab until it is closed or reloaded; free space by deleting sessions on the home page, or export the session with Export….'
+    : 'The change is kept in this tab until it is closed or reloaded; export the session with Export… to keep it.';
+
+const EARLIER_NAME: After = (quota) => (quota ? 'The session keeps its earlier name; free space by deleting sessions, then rename it again.' : 'The session keeps its earlier name.');
+
+/** About how many bytes a change takes in storage (its strings, as IndexedDB keeps them). */
+function changeBytes(changes: object): number {
+  const text = JSON.stringify(changes);
+  // Strings with characters beyond Latin-1 are kept two bytes a character.
+  return /[^\u0000-\u00ff]/.test(text) ? text.length * 2 : text.length;
+}
+
+/** Why an edit of a stored session failed: full storage (with how full), or something else. */
+async function explainEdit(what: string, e: unknown, needed: number, after: After): Promise<SaveError> {
+  if (isQuotaError(e)) {
+    const estimate = await storageState().catch(() => ({ usage: null, quota: null }));
+    return new SaveError(editQuotaMessage(what, estimate, needed, after(true)), true);
+  }
+  const err = e as { name?: string; message?: string };
+  return new SaveError(editFailureMessage(what, err?.message || err?.name || String(e), after(false)), false);
+}
+
+/**
+ * Changes fields of a stored session's record. The record is written whole
+ * in one request, so storage holds either its earlier fields or all the new
+ * ones. Throws a SaveError saying, in words, what was not saved and why.
+ */
+async function updateSession(id: number, changes: Partial<SessionRecord>, what: string, after: After): Promise<void> {
+  const d = database();
+  let updated: number;
+  try {
+    updated = await d.sessions.update(id, changes);
+  } catch (e) {
+    throw await explainEdit(what, e, changeBytes(changes), after);
+  }
+  // Dexie counts 0 also when nothing changed; only a missing record is a failure.
+  if (updated === 0 && !(await d.sessions.get(id).catch(() => null))) {
+    throw new SaveError(editFailureMessage(what, 'the session is no longer stored in this browser; it may have been deleted in another tab', after(false)), false);
+  }
+}
+
+/** Keeps the session's comments, marks and note; `what` names the edit in a failure's message. */
+export async function setSessionAnnotations(id: number, a: Annotations, what = 'Comments and marks'): Promise<void> {
+  await updateSession(id, { comments: a.comments, marks: a.marks, note: a.note }, what, KEPT_IN_TAB);
 }
 
 /** Keeps the fields a session shows as columns. */
 export async function setSessionColumns(id: number, columns: string[]): Promise<void> {
-  await database().sessions.update(id, { columns });
+  await updateSession(id, { columns }, 'Columns', KEPT_IN_TAB);
 }
 
 export async function renameSession(id: number, name: string): Promise<void> {
-  await database().sessions.update(id, { name });
+  await updateSession(id, { name }, 'Name', EARLIER_NAME);
 }
 
+/** Deletes a session in one transaction; throws a SaveError saying why when it could not. */
 export async function deleteSession(id: number): Promise<void> {
   const d = database();
-  await d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
-    await d.sessions.delete(id);
-    await d.captures.delete(id);
-    await d.indexes.delete(id);
-  });
+  try {
+    await d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
+      await d.sessions.delete(id);
+      await d.captures.delete(id);
+      await d.indexes.delete(id);
+    });
+  } catch (e) {
+    const err = e as { name?: string; message?: string };
+    throw new SaveError(`Not deleted: the session could not be removed from this browser's storage (${err?.message || err?.name || String(e)}). It is still stored.`, false);
+  }
 }
 
 export interface StorageState {

@@ -1,12 +1,15 @@
 // Sessions under storage trouble, in Debian's chromium: a save refused for
 // lack of space (a real QuotaExceededError, with the origin's quota made
 // small through the DevTools protocol) leaves no trace and the earlier
-// sessions intact; a stored index damaged in IndexedDB is noticed, rebuilt
-// from the capture bytes and stored again.
+// sessions intact; a later edit of a saved session (a comment, a name) that
+// no longer fits says so, stays in the tab and leaves the stored session as
+// it was; a stored index damaged in IndexedDB is noticed, rebuilt from the
+// capture bytes and stored again.
 
 import { test, expect, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { CORPUS, expectedFields } from '../differential/corpus';
 
 const SMALL = 'zeek-http_get.pcap';
@@ -113,6 +116,125 @@ test('a save refused for lack of space says so, leaves no partial session, and k
     await expect(page.getByTestId('packet-count')).toHaveText(String(small));
     await expect(page.getByTestId('index-notice')).toHaveCount(0);
     console.log(`storage: quota refusal (quota ${usage + headroom} bytes) left ${orphans} orphan records; session ${first} intact with ${small} packets`);
+  } finally {
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+  }
+});
+
+/** Session `id`'s record as stored, read with indexedDB directly. */
+async function storedSession(page: Page, id: number): Promise<{ name: string; comments?: Record<number, string[]>; marks?: number[]; note?: string } | undefined> {
+  return page.evaluate(
+    (id) =>
+      new Promise<{ name: string; comments?: Record<number, string[]>; marks?: number[]; note?: string } | undefined>((resolve, reject) => {
+        const open = indexedDB.open('packetlens');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const get = db.transaction('sessions').objectStore('sessions').get(id);
+          get.onsuccess = () => {
+            db.close();
+            resolve(get.result);
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    id,
+  );
+}
+
+test('an edit of a saved session that no longer fits says so, stays in the tab, and the stored session keeps its earlier state', async ({ page }) => {
+  const packets = expectedFields(SMALL)!.rows.length;
+  // Errors in the page (unhandled rejections among them) and in its workers' consoles.
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console${m.worker() ? ' (worker)' : ''}: ${m.text().slice(0, 300)}`);
+  });
+
+  // Room for the small capture's session and a short comment, not for a long
+  // one. Set before anything is stored: Chromium caches the space it granted
+  // for a few seconds and counts later writes against that.
+  await page.goto('/');
+  await page.locator('main[data-engine="ready"]').waitFor();
+  await page.evaluate(async () => void (await navigator.serviceWorker.ready));
+  const cdp = await page.context().newCDPSession(page);
+  const origin = new URL(page.url()).origin;
+  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+  const headroom = 256 * 1024;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + headroom });
+  try {
+    await page.getByTestId('file-input').setInputFiles(join(CORPUS, SMALL));
+    await page.waitForURL(/\/view/);
+    await expect(page.getByTestId('packet-count')).toHaveText(String(packets));
+    const id = await waitForSaved(page);
+
+    // The earlier state: a short comment and a mark on packet 1, a note; all stored.
+    await page.getByTestId('packet-row').first().click();
+    await page.getByTestId('comment-edit').click();
+    await page.getByTestId('comment-input').fill('first look');
+    await page.getByTestId('comment-save').click();
+    await expect(page.getByTestId('packet-comments')).toHaveText('✎ first look');
+    await page.getByTestId('mark-packet').click();
+    await expect(page.getByTestId('mark-packet')).toHaveText('Unmark packet 1');
+    await page.getByTestId('note-toggle').click();
+    await page.getByTestId('session-note').fill('before the disk filled');
+    await page.getByTestId('session-note').blur();
+    await expect.poll(async () => (await storedSession(page, id))?.note).toBe('before the disk filled');
+    await expect(page.getByTestId('edit-message')).toHaveCount(0);
+    const earlier = await storedSession(page, id);
+    expect(earlier?.comments).toEqual({ 0: ['first look'] });
+    expect(earlier?.marks).toEqual([0]);
+
+    // A long comment (incompressible text, well beyond the room left) is refused by storage.
+    const long = randomBytes(768 * 1024).toString('base64');
+    await page.getByTestId('comment-edit').click();
+    await page.getByTestId('comment-input').fill(long);
+    await page.getByTestId('comment-save').click();
+    const message = page.getByTestId('edit-message');
+    await expect(message).toHaveCount(1);
+    await expect(message).toContainText("Comment not saved: this browser's storage is full");
+    await expect(message).toContainText('The change is kept in this tab until it is closed or reloaded');
+    await expect(message).toContainText('free space by deleting sessions');
+    // What the change needs (the browser's estimate does not show the overridden quota, so the message says the refusal is not explained by it).
+    const needed = /the change needs (?:about )?\(?about ([\d.]+) (KB|MB)/.exec((await message.textContent()) ?? '');
+    expect(needed, 'the message says what the change needs').toBeTruthy();
+    expect(Number(needed![1]) * (needed![2] === 'MB' ? 1e6 : 1e3)).toBeGreaterThanOrEqual(Math.floor(long.length / 1e5) * 1e5);
+    // The tab shows the change, and the capture stays open.
+    await expect(page.getByTestId('packet-comments')).toContainText(long.slice(0, 40));
+    await expect(page.getByTestId('packet-count')).toHaveText(String(packets));
+    await expect(page.getByText('Saved in this browser')).toBeVisible();
+
+    // Storage holds the earlier record whole.
+    const after = await storedSession(page, id);
+    expect(after).toEqual(earlier);
+    expect(await storedKeys(page)).toEqual({ sessions: [id], captures: [id], indexes: [id] });
+
+    // Reopened, the session has its earlier state.
+    await page.reload();
+    await expect(page.getByTestId('packet-count')).toHaveText(String(packets));
+    await page.getByTestId('packet-row').first().click();
+    await expect(page.getByTestId('packet-comments')).toHaveText('✎ first look');
+    await expect(page.getByTestId('mark-packet')).toHaveText('Unmark packet 1');
+    await page.getByTestId('note-toggle').click();
+    await expect(page.getByTestId('session-note')).toHaveValue('before the disk filled');
+    await expect(page.getByTestId('edit-message')).toHaveCount(0);
+
+    // Renaming on the home page to a name that does not fit: said, and the earlier name kept.
+    await page.goto('/');
+    const item = page.getByTestId('session-item');
+    await expect(item).toContainText(SMALL);
+    await item.getByRole('button', { name: /^Rename/ }).click();
+    await page.getByLabel(/New name/).fill(long);
+    await page.getByLabel(/New name/).press('Enter');
+    const failure = page.getByTestId('error-message');
+    await expect(failure).toContainText("Name not saved: this browser's storage is full");
+    await expect(failure).toContainText('The session keeps its earlier name');
+    await expect(item).toHaveCount(1);
+    await expect(item.locator('.name')).toHaveText(SMALL);
+    expect((await storedSession(page, id))?.name).toBe(SMALL);
+
+    expect(errors).toEqual([]);
+    console.log(`storage: edits refused under a quota of ${usage + headroom} bytes (${headroom} above the ${usage} used): a ${long.length}-character comment (needs about ${needed![1]} ${needed![2]}) and name; session ${id} kept its comment, mark and note; ${errors.length} page errors`);
   } finally {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
   }

@@ -3,7 +3,8 @@
 // in one transaction, so a failed save leaves nothing half-written.
 
 import Dexie, { type Table } from 'dexie';
-import type { StoredIndex } from '../worker/storage';
+import { storedIndexBytes, type StoredIndex } from '../worker/storage';
+import { editFailureMessage, editQuotaMessage, isQuotaError, quotaMessage, wouldNotFit } from './quota';
 import type { CaptureMeta } from '../worker/types';
 
 export interface SessionRecord {
@@ -77,16 +78,19 @@ export class SaveError extends Error {
   }
 }
 
-function explain(e: unknown): SaveError {
-  const err = e as { name?: string; inner?: { name?: string }; message?: string };
-  const quota = err?.name === 'QuotaExceededError' || err?.inner?.name === 'QuotaExceededError';
-  if (quota) {
-    return new SaveError('There is not enough storage space in this browser to keep this capture as a session. It stays open until you leave the page; free space by deleting sessions, then open it again to keep it.', true);
-  }
-  return new SaveError(`The capture could not be saved as a session (${err?.message ?? String(e)}). It stays open until you leave the page.`, false);
+/** Why a save failed: full storage (with how full), or something else. */
+async function explain(e: unknown, needed: number): Promise<SaveError> {
+  const estimate = await storageState().catch(() => ({ usage: null, quota: null }));
+  // Some browsers report a full store as an UnknownError while writing the capture's bytes.
+  const err = e as { name?: string; message?: string };
+  if (isQuotaError(e) || (err?.name === 'UnknownError' && wouldNotFit(estimate, needed))) return new SaveError(quotaMessage(estimate, needed), true);
+  return new SaveError(`Not saved: the capture could not be kept as a session (${err?.message ?? String(e)}). The capture is still open until you leave the page.`, false);
 }
 
-/** Saves a session in one transaction; returns its id. */
+/**
+ * Saves a session in one transaction (its record, capture bytes and index),
+ * so a refused write leaves none of them; returns its id.
+ */
 export async function saveSession(meta: CaptureMeta, blob: Blob, index: StoredIndex): Promise<number> {
   const d = database();
   const record: SessionRecord = {
@@ -112,8 +116,23 @@ export async function saveSession(meta: CaptureMeta, blob: Blob, index: StoredIn
       return id;
     });
   } catch (e) {
-    throw explain(e);
+    // The transaction is atomic; sweeping also clears what an older version may have left half-written.
+    await sweepOrphans().catch(() => 0);
+    throw await explain(e, blob.size + storedIndexBytes(index));
   }
+}
+
+/** Deletes capture bytes and indexes that no session record owns; returns how many records went. */
+export async function sweepOrphans(): Promise<number> {
+  const d = database();
+  return d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
+    const owned = new Set(await d.sessions.toCollection().primaryKeys());
+    const captures = (await d.captures.toCollection().primaryKeys()).filter((id) => !owned.has(id));
+    const indexes = (await d.indexes.toCollection().primaryKeys()).filter((id) => !owned.has(id));
+    await d.captures.bulkDelete(captures);
+    await d.indexes.bulkDelete(indexes);
+    return captures.length + indexes.length;
+  });
 }
 
 export async function listSessions(): Promise<SessionRecord[]> {
@@ -131,32 +150,89 @@ export async function loadSession(id: number): Promise<{ record: SessionRecord; 
   });
 }
 
-/** Replaces a session's stored index (after rebuilding a damaged one). */
+/** Replaces a session's stored index and its packet count (after rebuilding a damaged one). */
 export async function replaceIndex(id: number, index: StoredIndex): Promise<void> {
-  await database().indexes.put({ id, index });
+  const d = database();
+  await d.transaction('rw', d.sessions, d.indexes, async () => {
+    await d.indexes.put({ id, index });
+    await d.sessions.update(id, { packets: index.length });
+  });
 }
 
-/** Keeps the session's comments, marks and note. */
-export async function setSessionAnnotations(id: number, a: Annotations): Promise<void> {
-  await database().sessions.update(id, { comments: a.comments, marks: a.marks, note: a.note });
+/** What follows an edit that was not saved: where the change still is and what the person can do. */
+type After = (quota: boolean) => string;
+
+/** An edit made while a session is open stays in the tab (the worker keeps it, and exports include it). */
+const KEPT_IN_TAB: After = (quota) =>
+  quota
+    ? 'The change is kept in this tab until it is closed or reloaded; free space by deleting sessions on the home page, or export the session with Export….'
+    : 'The change is kept in this tab until it is closed or reloaded; export the session with Export… to keep it.';
+
+const EARLIER_NAME: After = (quota) => (quota ? 'The session keeps its earlier name; free space by deleting sessions, then rename it again.' : 'The session keeps its earlier name.');
+
+/** About how many bytes a change takes in storage (its strings, as IndexedDB keeps them). */
+function changeBytes(changes: object): number {
+  const text = JSON.stringify(changes);
+  // Strings with characters beyond Latin-1 are kept two bytes a character.
+  return /[^\u0000-\u00ff]/.test(text) ? text.length * 2 : text.length;
+}
+
+/** Why an edit of a stored session failed: full storage (with how full), or something else. */
+async function explainEdit(what: string, e: unknown, needed: number, after: After): Promise<SaveError> {
+  if (isQuotaError(e)) {
+    const estimate = await storageState().catch(() => ({ usage: null, quota: null }));
+    return new SaveError(editQuotaMessage(what, estimate, needed, after(true)), true);
+  }
+  const err = e as { name?: string; message?: string };
+  return new SaveError(editFailureMessage(what, err?.message || err?.name || String(e), after(false)), false);
+}
+
+/**
+ * Changes fields of a stored session's record. The record is written whole
+ * in one request, so storage holds either its earlier fields or all the new
+ * ones. Throws a SaveError saying, in words, what was not saved and why.
+ */
+async function updateSession(id: number, changes: Partial<SessionRecord>, what: string, after: After): Promise<void> {
+  const d = database();
+  let updated: number;
+  try {
+    updated = await d.sessions.update(id, changes);
+  } catch (e) {
+    throw await explainEdit(what, e, changeBytes(changes), after);
+  }
+  // Dexie counts 0 also when nothing changed; only a missing record is a failure.
+  if (updated === 0 && !(await d.sessions.get(id).catch(() => null))) {
+    throw new SaveError(editFailureMessage(what, 'the session is no longer stored in this browser; it may have been deleted in another tab', after(false)), false);
+  }
+}
+
+/** Keeps the session's comments, marks and note; `what` names the edit in a failure's message. */
+export async function setSessionAnnotations(id: number, a: Annotations, what = 'Comments and marks'): Promise<void> {
+  await updateSession(id, { comments: a.comments, marks: a.marks, note: a.note }, what, KEPT_IN_TAB);
 }
 
 /** Keeps the fields a session shows as columns. */
 export async function setSessionColumns(id: number, columns: string[]): Promise<void> {
-  await database().sessions.update(id, { columns });
+  await updateSession(id, { columns }, 'Columns', KEPT_IN_TAB);
 }
 
 export async function renameSession(id: number, name: string): Promise<void> {
-  await database().sessions.update(id, { name });
+  await updateSession(id, { name }, 'Name', EARLIER_NAME);
 }
 
+/** Deletes a session in one transaction; throws a SaveError saying why when it could not. */
 export async function deleteSession(id: number): Promise<void> {
   const d = database();
-  await d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
-    await d.sessions.delete(id);
-    await d.captures.delete(id);
-    await d.indexes.delete(id);
-  });
+  try {
+    await d.transaction('rw', d.sessions, d.captures, d.indexes, async () => {
+      await d.sessions.delete(id);
+      await d.captures.delete(id);
+      await d.indexes.delete(id);
+    });
+  } catch (e) {
+    const err = e as { name?: string; message?: string };
+    throw new SaveError(`Not deleted: the session could not be removed from this browser's storage (${err?.message || err?.name || String(e)}). It is still stored.`, false);
+  }
 }
 
 export interface StorageState {

@@ -3,7 +3,7 @@
 
 import { captureWorker, Comlink } from '../worker/client';
 import type { CaptureMeta, Progress } from '../worker/types';
-import { describeCaptureError } from './errors';
+import { describeCaptureError, describeIndexRebuild } from './errors';
 
 export type Phase = 'idle' | 'loading' | 'decoding' | 'ready' | 'failed';
 export type SaveState = 'none' | 'saving' | 'saved' | 'failed';
@@ -18,6 +18,8 @@ class CaptureState {
   problem = $state<string | null>(null);
   /** A Packetlens session file was opened: what was restored, and what could not be. */
   sessionNotice = $state<string | null>(null);
+  /** The session's stored index was not used but rebuilt from its capture: why, in words. */
+  indexNotice = $state<string | null>(null);
   /** Something went wrong outside the capture (storage, the engine). */
   failure = $state<string | null>(null);
   saveState = $state<SaveState>('none');
@@ -33,6 +35,7 @@ class CaptureState {
     this.count = 0;
     this.problem = null;
     this.sessionNotice = null;
+    this.indexNotice = null;
     this.failure = null;
     this.saveState = 'none';
     this.saveMessage = null;
@@ -118,6 +121,7 @@ class CaptureState {
         return;
       }
       this.finishOpen(meta);
+      this.indexNotice = meta.indexRebuild ? describeIndexRebuild(meta.indexRebuild) : null;
       this.sessionId = id;
       this.saveState = 'saved';
     } catch (e) {

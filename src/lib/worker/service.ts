@@ -11,11 +11,12 @@ import type { DetailNode } from '../engine/tree';
 import { AddressText } from './addresses';
 import { rowColor } from './colors';
 import { absolute, seconds } from './timefmt';
-import type { CaptureMeta, PacketView, Progress, Row, RowRequest, SortColumn, TreeNode } from './types';
+import type { CaptureMeta, IndexRebuild, PacketView, Progress, Row, RowRequest, SortColumn, TreeNode } from './types';
 import { restoreIndex, storeIndex, type StoredIndex } from './storage';
+import { checkStoredIndex } from './integrity';
 import { sortOrder } from './sort';
 import { directSlices, type SliceSource } from './slices';
-import { loadSession, replaceIndex, saveSession, setSessionAnnotations, setSessionColumns } from '../db/sessions';
+import { loadSession, replaceIndex, SaveError, saveSession, setSessionAnnotations, setSessionColumns } from '../db/sessions';
 import { FieldExtractor } from '../engine/fields';
 import { compileFilter, type CompiledFilter } from '../filter/compile';
 import { FilterError } from '../filter/errors';
@@ -57,6 +58,20 @@ function yieldToEvents(): Promise<void> {
     };
     channel.port2.postMessage(null);
   });
+}
+
+/**
+ * Runs a write of an edit to the open session: null when it is stored,
+ * otherwise what was not saved and why (sessions.ts words its own failures).
+ */
+async function notStored(what: string, write: () => Promise<void>): Promise<string | null> {
+  try {
+    await write();
+    return null;
+  } catch (e) {
+    if (e instanceof SaveError) return e.message;
+    return `${what} not saved: ${(e as Error)?.message ?? String(e)}. The change is kept in this tab until it is closed or reloaded.`;
+  }
 }
 
 export class CaptureService {
@@ -105,6 +120,8 @@ export class CaptureService {
   private note = '';
   /** Null for an ordinary capture; for a session file, what of its session could not be restored. */
   private sessionProblems: string[] | null = null;
+  /** The opened session's stored index could not be used and was rebuilt from its capture. */
+  private indexRebuild: IndexRebuild | null = null;
 
   /**
    * How the File is read: directly by default; the browser worker installs a
@@ -384,37 +401,47 @@ export class CaptureService {
     this.note = typeof note === 'string' ? note : '';
   }
 
-  private async keepAnnotations(): Promise<void> {
+  /**
+   * Keeps the comments, marks and note with the session, all in one write.
+   * Returns null when they are stored (or no session is open); otherwise
+   * what was not saved and why, in words: the change stays here, in this tab.
+   */
+  private async keepAnnotations(what: string): Promise<string | null> {
     // Filters reading frame.comment see the change at once.
     this.findCache = null;
     this.selections.clear();
-    if (this.sessionId !== null) await setSessionAnnotations(this.sessionId, this.annotations());
+    if (this.sessionId === null) return null;
+    return notStored(what, () => setSessionAnnotations(this.sessionId!, this.annotations(), what));
   }
 
-  /** Replaces a packet's comments (an empty list deletes them); kept with the session. */
-  async setComments(packet: number, comments: string[]): Promise<void> {
+  /**
+   * Replaces a packet's comments (an empty list deletes them) and keeps them
+   * with the session; returns why they could not be stored, or null.
+   */
+  async setComments(packet: number, comments: string[]): Promise<string | null> {
     const index = this.requireIndex();
     if (packet < 0 || packet >= index.packetCount) throw new Error(`there is no packet ${packet + 1}`);
     const list = comments.map((c) => c.trim()).filter((c) => c.length > 0);
     this.editedComments.set(packet, list);
     if (list.length) index.info.comments.set(packet, list);
     else index.info.comments.delete(packet);
-    await this.keepAnnotations();
+    return this.keepAnnotations(list.length ? 'Comment' : 'Comment deletion');
   }
 
-  /** Marks or unmarks a packet; returns whether it is marked now. */
-  async toggleMark(packet: number): Promise<boolean> {
+  /** Marks or unmarks a packet: whether it is marked now, and why that could not be stored (or null). */
+  async toggleMark(packet: number): Promise<{ marked: boolean; notStored: string | null }> {
     const index = this.requireIndex();
     if (packet < 0 || packet >= index.packetCount) throw new Error(`there is no packet ${packet + 1}`);
     if (this.marks.has(packet)) this.marks.delete(packet);
     else this.marks.add(packet);
-    await this.keepAnnotations();
-    return this.marks.has(packet);
+    const marked = this.marks.has(packet);
+    return { marked, notStored: await this.keepAnnotations(marked ? 'Mark' : 'Unmark') };
   }
 
-  async setNote(note: string): Promise<void> {
+  /** Changes the session's note; returns why it could not be stored, or null. */
+  async setNote(note: string): Promise<string | null> {
     this.note = note;
-    await this.keepAnnotations();
+    return this.keepAnnotations('Note');
   }
 
   // ---- live capture ------------------------------------------------------------
@@ -543,26 +570,50 @@ export class CaptureService {
 
   /**
    * Shows these registry fields as extra columns of the packet list, and
-   * keeps the choice with the session. Unknown names are refused.
+   * keeps the choice with the session (returns why it could not, or null).
+   * Unknown names are refused.
    */
-  async setColumns(columns: string[]): Promise<void> {
+  async setColumns(columns: string[]): Promise<string | null> {
     const unique = [...new Set(columns)];
     this.extractor = unique.length ? new FieldExtractor(this.requireEngine().registry, unique) : null;
     this.columns = unique;
-    if (this.sessionId !== null) await setSessionColumns(this.sessionId, unique);
+    if (this.sessionId === null) return null;
+    return notStored('Columns', () => setSessionColumns(this.sessionId!, unique));
   }
 
-  /** Opens a stored session; rebuilds its index from the capture bytes when the stored one is unusable. */
+  /**
+   * Opens a stored session. Its index is checked first (version, checksum,
+   * structure); one that fails is rebuilt from the stored capture bytes and
+   * replaces the stored one, and the page is told why.
+   */
   async openSession(id: number, onProgress?: (p: Progress) => void): Promise<CaptureMeta | null> {
     const stored = await loadSession(id);
     if (!stored) return null;
-    let meta: CaptureMeta;
-    try {
-      meta = this.restore(stored.blob, stored.record.name, stored.index);
-    } catch {
-      meta = await this.open(stored.blob, stored.record.name, onProgress);
-      await replaceIndex(id, this.stored());
+    let problem = checkStoredIndex(stored.index, { packets: stored.record.packets, captureSize: stored.blob.size });
+    let meta: CaptureMeta | null = null;
+    if (!problem) {
+      try {
+        meta = this.restore(stored.blob, stored.record.name, stored.index);
+      } catch (e) {
+        problem = { kind: 'damaged', reason: (e as Error).message };
+      }
     }
+    let rebuilt: IndexRebuild | null = null;
+    if (problem || !meta) {
+      meta = await this.open(stored.blob, stored.record.name, onProgress);
+      let kept = false;
+      // A rebuild cancelled part way is shown, but not stored in place of the whole index.
+      if (!meta.cancelled) {
+        try {
+          await replaceIndex(id, this.stored());
+          kept = true;
+        } catch {
+          kept = false;
+        }
+      }
+      rebuilt = { kind: problem?.kind ?? 'damaged', reason: problem?.reason ?? 'it could not be read', kept };
+    }
+    this.indexRebuild = rebuilt;
     this.sessionId = id;
     // Columns of fields this engine no longer knows are dropped.
     const registry = this.requireEngine().registry;
@@ -570,7 +621,7 @@ export class CaptureService {
     this.columns = known;
     this.extractor = known.length ? new FieldExtractor(registry, known) : null;
     this.applyAnnotations(stored.record.comments ?? {}, stored.record.marks ?? [], stored.record.note ?? '');
-    return { ...meta, columns: known, annotations: this.annotations() };
+    return { ...meta, columns: known, annotations: this.annotations(), indexRebuild: rebuilt };
   }
 
   private reset(blob: Blob, name: string): void {
@@ -596,6 +647,7 @@ export class CaptureService {
     this.namer = null;
     this.resolveNames = false;
     this.sessionProblems = null;
+    this.indexRebuild = null;
   }
 
   private progress(bytes: number, started: number): Progress {
@@ -632,6 +684,7 @@ export class CaptureService {
       columns: this.columns,
       annotations: this.annotations(),
       session: this.sessionProblems,
+      indexRebuild: this.indexRebuild,
     };
   }
 

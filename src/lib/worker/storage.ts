@@ -5,9 +5,13 @@ import { CaptureIndex } from '../engine/engine';
 import { CaptureInfo, ReassemblyTable, type CaptureError, type FileFormat, type Interface, type InternedAddress, type NameRecord, type Section } from '../engine/capture';
 import { PacketColumns, type ColumnName } from '../engine/columns';
 import { LayerTable, type StoredLayers } from '../engine/layers';
+import { indexChecksum } from './checksum';
 
-/** Bump when the layout of stored indexes changes; older ones are rebuilt from the capture bytes. */
-export const STORED_INDEX_VERSION = 2;
+/**
+ * Bump when the layout of stored indexes changes; older ones are rebuilt from
+ * the capture bytes. Version 3 added the checksum.
+ */
+export const STORED_INDEX_VERSION = 3;
 
 export interface StoredIndex {
   version: number;
@@ -28,11 +32,13 @@ export interface StoredIndex {
   error: CaptureError | null;
   bytesRead: number;
   flows: { entries: Uint8Array; tcpStreams: number; udpStreams: number } | null;
+  /** indexChecksum() of the rest, computed when it was stored (since version 3). */
+  checksum: number;
 }
 
 export function storeIndex(index: CaptureIndex): StoredIndex {
   const info = index.info;
-  return {
+  const stored: StoredIndex = {
     version: STORED_INDEX_VERSION,
     length: index.columns.length,
     columns: index.columns.buffers(),
@@ -50,7 +56,19 @@ export function storeIndex(index: CaptureIndex): StoredIndex {
     error: index.error,
     bytesRead: index.bytesRead,
     flows: index.flows,
+    checksum: 0,
   };
+  stored.checksum = indexChecksum(stored);
+  return stored;
+}
+
+/** Bytes of the buffers a stored index holds (most of what it takes in storage). */
+export function storedIndexBytes(s: StoredIndex): number {
+  let n = 0;
+  for (const b of Object.values(s.columns)) n += b.byteLength;
+  n += s.layers.path.byteLength + s.layers.ethPair.byteLength + s.layers.pairs.byteLength;
+  n += s.reassemblies.records.byteLength + s.reassemblies.parts.byteLength;
+  return n + (s.flows?.entries.byteLength ?? 0);
 }
 
 export class StoredIndexError extends Error {}

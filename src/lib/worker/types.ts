@@ -34,6 +34,17 @@ export interface CaptureMeta {
   annotations: { comments: Record<number, string[]>; marks: number[]; note: string };
   /** Null for an ordinary capture; for a Packetlens session file, what could not be restored (empty when all was). */
   session: string[] | null;
+  /** Null, or why the opened session's stored index was not used and was rebuilt from its capture. */
+  indexRebuild: IndexRebuild | null;
+}
+
+export interface IndexRebuild {
+  /** 'outdated': stored by an earlier version; 'damaged': it failed its checksum or structure checks. */
+  kind: 'outdated' | 'damaged';
+  /** What the check found. */
+  reason: string;
+  /** Whether the rebuilt index replaced the stored one (it is rebuilt again next time if not). */
+  kept: boolean;
 }
 
 export interface Row {

@@ -121,25 +121,41 @@ test('a save refused for lack of space says so, leaves no partial session, and k
   }
 });
 
-/** Session `id`'s record as stored, read with indexedDB directly. */
-async function storedSession(page: Page, id: number): Promise<{ name: string; comments?: Record<number, string[]>; marks?: number[]; note?: string } | undefined> {
+type StoredSession = { name: string; comments?: Record<number, string[]>; marks?: number[]; note?: string };
+
+/**
+ * Record `id` of table `store` as stored, read with indexedDB directly; its
+ * binary buffers come back as arrays of byte values.
+ */
+async function storedRecord<T>(page: Page, store: string, id: number): Promise<T | undefined> {
   return page.evaluate(
-    (id) =>
-      new Promise<{ name: string; comments?: Record<number, string[]>; marks?: number[]; note?: string } | undefined>((resolve, reject) => {
+    ({ store, id }) =>
+      new Promise<T | undefined>((resolve, reject) => {
+        const plain = (v: unknown): unknown => {
+          if (v instanceof ArrayBuffer) return [...new Uint8Array(v)];
+          if (Array.isArray(v)) return v.map(plain);
+          if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+          return v;
+        };
         const open = indexedDB.open('packetlens');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const get = db.transaction('sessions').objectStore('sessions').get(id);
+          const get = db.transaction(store).objectStore(store).get(id);
           get.onsuccess = () => {
             db.close();
-            resolve(get.result);
+            resolve(plain(get.result) as T | undefined);
           };
           get.onerror = () => reject(get.error);
         };
       }),
-    id,
+    { store, id },
   );
+}
+
+/** Session `id`'s record as stored. */
+async function storedSession(page: Page, id: number): Promise<StoredSession | undefined> {
+  return storedRecord<StoredSession>(page, 'sessions', id);
 }
 
 test('an edit of a saved session that no longer fits says so, stays in the tab, and the stored session keeps its earlier state', async ({ page }) => {
@@ -278,24 +294,10 @@ async function tamper(page: Page, id: number, how: 'flip' | 'old'): Promise<numb
   );
 }
 
+/** The stored src column of session `id`'s index, byte by byte. */
 async function storedSrc(page: Page, id: number): Promise<number[]> {
-  return page.evaluate(
-    (id) =>
-      new Promise<number[]>((resolve, reject) => {
-        const open = indexedDB.open('packetlens');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          const get = db.transaction('indexes').objectStore('indexes').get(id);
-          get.onsuccess = () => {
-            db.close();
-            resolve([...new Uint8Array((get.result as { index: { columns: Record<string, ArrayBuffer> } }).index.columns.src!)]);
-          };
-          get.onerror = () => reject(get.error);
-        };
-      }),
-    id,
-  );
+  const record = await storedRecord<{ index: { columns: Record<string, number[]> } }>(page, 'indexes', id);
+  return record!.index.columns.src!;
 }
 
 test('a damaged stored index is rebuilt from the capture, and the rebuilt one is stored', async ({ page }) => {

@@ -82,6 +82,8 @@ test('expert findings name the rule and lead to the packets', async ({ page }) =
   await page.getByTestId('tab-expert').click();
   const scan = page.locator('[data-testid="expert-finding"][data-category="security"]').first();
   await expect(scan).toContainText(/scan/i);
+  // Once the findings are there, the progress line is gone.
+  await expect(page.getByText(/^Analysing:/)).toHaveCount(0);
   await scan.locator('.head').click();
   await expect(scan.locator('.rule')).toContainText('different ports of one host');
   const first = scan.locator('.packet').first();

@@ -25,7 +25,7 @@ describe('fuzzing the engine', () => {
     const r = await runFuzz({ inputs: INPUTS, workers: 1, firstSeed: SEED });
     console.log(
       `fuzz: ${r.inputs} inputs from seed ${SEED} in ${r.seconds.toFixed(0)} s: ${r.packets} packets and ${r.fields} fields checked, ` +
-        `${r.captureErrors} stopped with a capture error, ${r.breaks.length} invariant breaks, engine memory growth on replay ${r.replayGrowth} bytes`,
+        `${r.captureErrors} stopped with a capture error, ${r.analysed} also through filters, statistics, expert and follow, ${r.breaks.length} invariant breaks, engine memory growth on replay ${r.replayGrowth} bytes`,
     );
     expect(r.inputs).toBeGreaterThanOrEqual(INPUTS);
     expect(show(r)).toBe('');

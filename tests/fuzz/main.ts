@@ -19,7 +19,7 @@ function option(name: string): number | undefined {
 export function describe(r: FuzzReport): string {
   return (
     `${r.inputs} inputs fuzzed in ${r.seconds.toFixed(1)} s (${Math.round(r.inputs / Math.max(r.seconds, 0.001))}/s): ` +
-    `${r.packets} packets, ${r.fields} fields checked, ${r.captureErrors} refused or stopped with a capture error; ` +
+    `${r.packets} packets, ${r.fields} fields checked, ${r.captureErrors} refused or stopped with a capture error, ${r.analysed} also through filters, statistics, expert and follow; ` +
     `${r.breaks.length} invariant breaks; engine memory peak ${(r.peakMemory / 2 ** 20).toFixed(1)} MiB, growth on replay ${r.replayGrowth} bytes`
   );
 }

@@ -10,4 +10,4 @@ export type FromWorker =
   | { type: 'ready'; seeds: number; captures: number }
   | { type: 'break'; seed: number; label: string; bytes: Uint8Array; invariant: string; detail: string }
   | { type: 'memory'; phase: 'warm' | 'replay'; bytes: number }
-  | { type: 'done'; inputs: number; packets: number; fields: number; errors: number; memory: number; heap: number };
+  | { type: 'done'; inputs: number; packets: number; fields: number; errors: number; analysed: number; memory: number; heap: number };

@@ -24,6 +24,8 @@ export interface FuzzReport {
   fields: number;
   /** Inputs the engine refused or stopped reading with a capture error (as it should, for damaged files). */
   captureErrors: number;
+  /** Inputs also run through filters, statistics, expert findings and follow stream. */
+  analysed: number;
   breaks: Found[];
   /** Growth of engine memory while replaying inputs already seen (must be 0). */
   replayGrowth: number;
@@ -142,6 +144,7 @@ async function runJob(job: Job, slot: { w: FuzzWorker }, o: Required<Pick<FuzzOp
           report.packets += m.packets;
           report.fields += m.fields;
           report.captureErrors += m.errors;
+          report.analysed += m.analysed;
           report.peakMemory = Math.max(report.peakMemory, m.memory);
           resolve('done');
         }
@@ -176,7 +179,7 @@ async function runJob(job: Job, slot: { w: FuzzWorker }, o: Required<Pick<FuzzOp
 
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const o = { timeoutMs: 5000, keep: true, workers: 1, firstSeed: 1, ...options };
-  const report: FuzzReport = { inputs: 0, packets: 0, fields: 0, captureErrors: 0, breaks: [], replayGrowth: 0, peakMemory: 0, seconds: 0 };
+  const report: FuzzReport = { inputs: 0, packets: 0, fields: 0, captureErrors: 0, analysed: 0, breaks: [], replayGrowth: 0, peakMemory: 0, seconds: 0 };
   const started = Date.now();
   const deadline = o.minutes !== undefined ? started + o.minutes * 60_000 : Infinity;
   const total = o.inputs ?? Infinity;
@@ -210,7 +213,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 /** Replays the kept inputs; each must now pass. */
 export async function replayKept(timeoutMs = 5000): Promise<FuzzReport> {
   const files = keptInputs();
-  const report: FuzzReport = { inputs: 0, packets: 0, fields: 0, captureErrors: 0, breaks: [], replayGrowth: 0, peakMemory: 0, seconds: 0 };
+  const report: FuzzReport = { inputs: 0, packets: 0, fields: 0, captureErrors: 0, analysed: 0, breaks: [], replayGrowth: 0, peakMemory: 0, seconds: 0 };
   const started = Date.now();
   if (files.length) {
     const slot = { w: new FuzzWorker() };

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadEngine } from '../../src/lib/engine/node';
 import { checkInput, BreakError } from './invariants';
+import { checkAnalysis } from './analysis';
 import { loadPool } from './pool';
 import { makeInput } from './mutate';
 import type { FromWorker, ToWorker } from './protocol';
@@ -22,13 +23,22 @@ function memory(): number {
   return engine.memoryBytes();
 }
 
-port.on('message', (m: ToWorker) => {
-  const totals = { inputs: 0, packets: 0, fields: 0, errors: 0 };
-  const run = (at: number, seed: number, bytes: Uint8Array, label: string, counted = true): void => {
+/** One input in this many also goes through filters, statistics, expert and follow (they cost more than the engine). */
+const ANALYSIS_EVERY = 8;
+
+port.on('message', async (m: ToWorker) => {
+  const totals = { inputs: 0, packets: 0, fields: 0, errors: 0, analysed: 0 };
+  const run = async (at: number, seed: number, bytes: Uint8Array, label: string, counted = true): Promise<void> => {
     Atomics.store(progress, 0, at);
     Atomics.add(progress, 1, 1);
     try {
       const r = checkInput(engine, bytes, seed);
+      if (counted && (seed % ANALYSIS_EVERY === 0 || m.type === 'files')) {
+        engine.begin();
+        engine.push(bytes);
+        await checkAnalysis(engine, engine.end(), bytes);
+        totals.analysed++;
+      }
       if (!counted) return;
       totals.inputs++;
       totals.packets += r.packets;
@@ -41,12 +51,12 @@ port.on('message', (m: ToWorker) => {
     }
   };
   if (m.type === 'files') {
-    m.files.forEach((f, k) => run(k, f.seed, f.bytes, f.label));
+    for (const [k, f] of m.files.entries()) await run(k, f.seed, f.bytes, f.label);
   } else {
     for (let k = 0; k < m.count; k++) {
       const seed = (m.from + k * m.stride) >>> 0;
       const input = makeInput(pool, seed);
-      run(k, seed, input.bytes, `${input.format}: ${input.steps.join('; ')}`);
+      await run(k, seed, input.bytes, `${input.format}: ${input.steps.join('; ')}`);
       // Memory stays flat: after the first inputs, the engine's memory may
       // grow only for an input larger than all before it.
       if (k === m.warmup) post({ type: 'memory', phase: 'warm', bytes: memory() });
@@ -55,7 +65,7 @@ port.on('message', (m: ToWorker) => {
     const before = memory();
     for (let k = 0; k < Math.min(m.count, m.warmup); k++) {
       const seed = (m.from + k * m.stride) >>> 0;
-      run(k, seed, makeInput(pool, seed).bytes, 'replay', false);
+      await run(k, seed, makeInput(pool, seed).bytes, 'replay', false);
     }
     post({ type: 'memory', phase: 'replay', bytes: memory() - before });
   }

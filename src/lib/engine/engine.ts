@@ -280,6 +280,11 @@ export class Engine {
     return new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.infoPtr(), x.infoLen()));
   }
 
+  /** The Protocol column of the packet last dissected. */
+  lastProtocol(): string {
+    return this.registry.columnProtocols[this.x.protocolColumn()]?.name ?? '';
+  }
+
   /**
    * Packet i's nodes, for readers that want field values without a tree
    * (filters, field export); valid until the engine runs again.
@@ -292,9 +297,7 @@ export class Engine {
   /** The Info and Protocol columns of packet i, without building a tree. */
   describe(index: CaptureIndex, i: number, bytes: Uint8Array, rebuilt: Rebuilt[] = []): { info: string; protocol: string } {
     this.dissectRaw(index, i, bytes, rebuilt);
-    const x = this.x;
-    const info = new TextDecoder().decode(new Uint8Array(x.memory.buffer, x.infoPtr(), x.infoLen()));
-    return { info, protocol: this.registry.columnProtocols[x.protocolColumn()]?.name ?? '' };
+    return { info: this.lastInfo(), protocol: this.lastProtocol() };
   }
 
   private dissectRaw(index: CaptureIndex, i: number, bytes: Uint8Array, rebuilt: Rebuilt[]): void {

@@ -7,7 +7,7 @@ import { Engine, type CaptureIndex, type Rebuilt } from '../engine/engine';
 import { rebuildFor } from '../engine/rebuild';
 import { FileFormat } from '../engine/capture';
 import { NO_TIME } from '../engine/columns';
-import type { DetailNode } from '../engine/tree';
+import type { DetailNode, RawNodes } from '../engine/tree';
 import { AddressText } from './addresses';
 import { rowColor } from './colors';
 import { absolute, seconds } from './timefmt';
@@ -912,7 +912,10 @@ export class CaptureService {
     // The shipped tables are loaded once, in the background; rows name what they can meanwhile.
     if (!this.nameDataLoaded.has('oui')) void this.loadNames(['oui', 'services', 'country']).then(() => this.currentNamer());
     return packets.map((i, k) => {
-      const d = engine.describe(index, i, bytes[k]!, rebuilt[k]);
+      // One dissection gives the Info and Protocol columns and the custom columns' values.
+      const raw = engine.dissectNodes(index, i, bytes[k]!, rebuilt[k]);
+      const d = { info: engine.lastInfo(), protocol: engine.lastProtocol() };
+      const custom = this.customValues(i, raw);
       const source = this.addresses!.source(i);
       const destination = this.addresses!.destination(i);
       const named = (text: string) => (this.resolveNames && this.namer ? (this.namer.describe(text).name ?? text) : text);
@@ -935,19 +938,18 @@ export class CaptureService {
         info: d.info,
         color: rowColor(d.protocol, c.arrays.ipProto[i]!, c.arrays.aux[i]!),
         comment: index.info.comments.has(i),
-        custom: this.customValues(i, bytes[k]!, rebuilt[k]!),
+        custom,
         marked: this.marks.has(i),
       };
     });
   }
 
-  /** The custom columns' values for packet i (its fields dissected once more). */
-  private customValues(i: number, bytes: Uint8Array, rebuilt: Rebuilt[]): string[] {
+  /** The custom columns' values for packet i, from its nodes just dissected. */
+  private customValues(i: number, raw: RawNodes): string[] {
     const extractor = this.extractor;
     if (!extractor) return [];
     const engine = this.requireEngine();
     const index = this.requireIndex();
-    const raw = engine.dissectNodes(index, i, bytes, rebuilt);
     const comments = index.info.comments.get(i);
     return extractor.extract(raw, (s) => engine.sourceBytes(s), comments ? { comments } : {});
   }

@@ -3,6 +3,7 @@
 
 import { loadEngine, readCaptureFile } from '../../src/lib/engine/node';
 import { PacketColumns } from '../../src/lib/engine/columns';
+import { LayerTable } from '../../src/lib/engine/layers';
 
 const file = process.argv[2]!;
 const engine = await loadEngine();
@@ -15,6 +16,7 @@ console.log(
     packets: index.columns.length,
     error: index.error?.message ?? null,
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
-    indexBytesPerPacket: PacketColumns.bytesPerPacket,
+    columnBytesPerPacket: PacketColumns.bytesPerPacket,
+    layerBytesPerPacket: LayerTable.bytesPerPacket,
   }),
 );

@@ -33,7 +33,7 @@ function engineSummaryPass(file: string) {
   const runs = [];
   for (let i = 0; i < REPEATS; i++) {
     const r = run(process.execPath, ['--import', 'tsx', here('./engine-pass.ts'), file], { capture: true });
-    runs.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; packets: number; maxRssBytes: number; indexBytesPerPacket: number; error: string | null });
+    runs.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; packets: number; maxRssBytes: number; columnBytesPerPacket: number; layerBytesPerPacket: number; error: string | null });
   }
   const seconds = median(runs.map((r) => r.seconds));
   return { ...runs[0]!, seconds, maxRssBytes: Math.max(...runs.map((r) => r.maxRssBytes)) };
@@ -91,7 +91,7 @@ if (sections.has('engine')) {
   console.log(row(['packetlens summary pass', engine.seconds.toFixed(3), pps(engine.packets, engine.seconds), mbs(engine.seconds), mb(engine.maxRssBytes)]));
   console.log(row(['tshark -T fields (5 fields)', tshark.seconds.toFixed(3), pps(engine.packets, tshark.seconds), mbs(tshark.seconds), mb(tshark.maxRssBytes)]));
   console.log(row(['C loop to the ports', c.seconds.toFixed(3), pps(c.packets, c.seconds), mbs(c.seconds), 'n/a']));
-  console.log(`packets: ${engine.packets}${engine.error ? ` (error: ${engine.error})` : ''}; index: ${engine.indexBytesPerPacket} bytes per packet (${mb(engine.indexBytesPerPacket * engine.packets)} for the file)`);
+  console.log(`packets: ${engine.packets}${engine.error ? ` (error: ${engine.error})` : ''}; index: ${engine.columnBytesPerPacket + engine.layerBytesPerPacket} bytes per packet (${engine.columnBytesPerPacket} of columns, ${engine.layerBytesPerPacket} of layers; ${mb((engine.columnBytesPerPacket + engine.layerBytesPerPacket) * engine.packets)} for the file)`);
   console.log(`ratio: ${(tshark.seconds / engine.seconds).toFixed(1)}x tshark's packets/s (target >= 30x); ${(engine.seconds / c.seconds).toFixed(1)}x the C loop's time (target <= 5x)`);
   engineSeconds = engine.seconds;
 }

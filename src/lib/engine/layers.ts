@@ -29,6 +29,8 @@ export interface StoredLayers {
 }
 
 export class LayerTable {
+  /** Bytes per packet: its path (u16) and its Ethernet pair (u32). */
+  static readonly bytesPerPacket = 6;
   length = 0;
   /** Each packet's path: an index into `paths`, or PATH_UNKNOWN, with the flags PATH_FRAGMENT and PATH_CUT. */
   path: Uint16Array<ArrayBuffer> = new Uint16Array(1024);

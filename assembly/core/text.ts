@@ -19,7 +19,8 @@ export class Text {
     this.len = 0;
   }
 
-  byte(c: u32): void {
+  // @ts-ignore: decorator
+  @inline byte(c: u32): void {
     if (this.len < this.cap) {
       store<u8>(this.ptr + <usize>this.len, <u8>c);
       this.len++;
@@ -29,8 +30,22 @@ export class Text {
   /** Appends a string declared in the source (ASCII or BMP; encoded as UTF-8). */
   str(s: string): void {
     const n = s.length;
-    for (let i = 0; i < n; i++) {
-      const c = <u32>s.charCodeAt(i);
+    const src = changetype<usize>(s);
+    // ASCII, the usual case: copied from the UTF-16 units while there is room,
+    // without a check per byte; the rest (and any other character) below.
+    const room = this.cap - this.len;
+    const fast = n < room ? n : room;
+    const dst = this.ptr + <usize>this.len;
+    let i = 0;
+    for (; i < fast; i++) {
+      const c = <u32>load<u16>(src + (<usize>i << 1));
+      if (c >= 0x80) break;
+      store<u8>(dst + <usize>i, <u8>c);
+    }
+    this.len += i;
+    if (this.len >= this.cap) return;
+    for (; i < n; i++) {
+      const c = <u32>load<u16>(src + (<usize>i << 1));
       if (c < 0x80) this.byte(c);
       else if (c < 0x800) {
         this.byte(0xc0 | (c >> 6));
@@ -44,8 +59,8 @@ export class Text {
   }
 
   dec(v: u64): void {
-    if (v == 0) {
-      this.byte(0x30);
+    if (v <= <u64>u32.MAX_VALUE) {
+      this.dec32(<u32>v);
       return;
     }
     let digits: i32 = 0;
@@ -63,6 +78,32 @@ export class Text {
       store<u8>(p, <u8>(0x30 + <u32>(v % 10)));
       v /= 10;
     }
+  }
+
+  /** dec() for values that fit 32 bits, the usual case: u32 division is cheaper. */
+  private dec32(v: u32): void {
+    let digits: i32 = 1;
+    for (let t = v / 10; t > 0; t /= 10) digits++;
+    if (this.cap - this.len < digits) {
+      // Truncated: as many leading digits as fit.
+      const room = this.cap - this.len;
+      let skip = digits - room;
+      let w = v;
+      while (skip-- > 0) w /= 10;
+      if (room > 0) this.dec32Exact(w, room);
+      return;
+    }
+    this.dec32Exact(v, digits);
+  }
+
+  private dec32Exact(v: u32, digits: i32): void {
+    let p = this.ptr + <usize>this.len + <usize>digits;
+    for (let i = 0; i < digits; i++) {
+      p--;
+      store<u8>(p, <u8>(0x30 + v % 10));
+      v /= 10;
+    }
+    this.len += digits;
   }
 
   sdec(v: i64): void {

@@ -45,7 +45,11 @@ export async function rebuildFor(index: CaptureIndex, packet: number, read: Pack
 /** The same, for readers that answer at once (Node files). */
 export function rebuildForSync(index: CaptureIndex, packet: number, read: (packet: number) => Uint8Array, kinds?: ReadonlySet<number>): Rebuilt[] {
   const list = index.info.reassemblies.get(packet)?.filter((r) => !kinds || kinds.has(r.kind));
-  if (!list?.length) return [];
+  return list?.length ? rebuildRecords(index, packet, list, read) : [];
+}
+
+/** Rebuilds packet `packet`'s records `list` (from its reassembly table) with pieces read at once. */
+export function rebuildRecords(index: CaptureIndex, packet: number, list: readonly Reassembly[], read: (packet: number) => Uint8Array): Rebuilt[] {
   const analysis = analysisFor(index, packet, list);
   const out: Rebuilt[] = analysis ? [analysis] : [];
   for (const r of list) {

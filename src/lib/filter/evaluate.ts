@@ -5,7 +5,7 @@
 
 import type { CaptureIndex, Engine, Rebuilt } from '../engine/engine';
 import { FieldType, type Registry } from '../engine/registry';
-import { rebuildForSync } from '../engine/rebuild';
+import { rebuildRecords } from '../engine/rebuild';
 import { evaluatePlan, type Comparable, type CompiledFilter, type PacketFields, type Plan, type Source } from './compile';
 import { ColumnEvaluator, UNKNOWN, YES } from './columns';
 import { NodeFields } from './packet-fields';
@@ -112,7 +112,7 @@ async function rebuildBatch(index: CaptureIndex, batch: number[], bytes: Uint8Ar
     const got = await read(more);
     more.forEach((p, k) => have.set(p, got[k]!));
   }
-  return batch.map((i, k) => (records[k] ? rebuildForSync(index, i, (p) => have.get(p)!) : []));
+  return batch.map((i, k) => (records[k] ? rebuildRecords(index, i, records[k], (p) => have.get(p)!) : []));
 }
 
 /** Protocols below the TCP payload, whose fields come out the same whether or not TCP messages are rebuilt. */

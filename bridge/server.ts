@@ -384,10 +384,7 @@ class Client {
   }
 
   private start(device: string, filter: string, requestedSnaplen: number): void {
-    if (this.running) {
-      this.endCapture();
-      this.send({ type: 'stopped', reason: 'replaced by a new capture' });
-    } else this.endCapture();
+    // A request refused outright leaves the running capture alone.
     let list;
     try {
       list = listInterfaces();
@@ -399,6 +396,10 @@ class Client {
       this.send({ type: 'error', message: `Cannot capture on ${JSON.stringify(device)}: no interface has that name, nor could one (at most 15 letters, digits and _.:@+-).` });
       return;
     }
+    if (this.running) {
+      this.endCapture();
+      this.send({ type: 'stopped', reason: 'replaced by a new capture' });
+    } else this.endCapture();
     const request: CaptureRequest = {
       device,
       filter: withoutBridgeTraffic(filter, this.context.port),

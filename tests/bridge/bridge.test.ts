@@ -530,6 +530,14 @@ describe.skipIf(!isRoot)('the live-capture bridge', () => {
       expect(f.data.length).toBe(64);
       expect(f.originalLength).toBe(ETH_IP_UDP + 1000);
     }
+    // A start refused outright leaves the running capture alone.
+    const fromRefused = page.messages.length;
+    const refusedAnswer = await page.ask({ type: 'start', interface: '../lo', filter: '' }, 'error', 'started');
+    expect(refusedAnswer.type).toBe('error');
+    const framesBefore = page.frames.length;
+    await sendDatagrams(port, 2, () => 1000);
+    await until('2 more frames', () => page.frames.length >= framesBefore + 2);
+    expect(page.messages.slice(fromRefused).filter((m) => m.type === 'stopped')).toEqual([]);
     // A new start replaces the capture: 'stopped' for the old one, then 'started'.
     const from2 = page.messages.length;
     page.send({ type: 'start', interface: 'lo', filter: `udp dst port ${port}`, snaplen: 200000 });

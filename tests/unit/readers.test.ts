@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEngine } from '../../src/lib/engine/node';
 import type { CaptureIndex, Engine } from '../../src/lib/engine/engine';
-import { CaptureErrorKind, FileFormat } from '../../src/lib/engine/capture';
+import { FileFormat } from '../../src/lib/engine/capture';
 import { COLUMN_SPECS, NO_TIME } from '../../src/lib/engine/columns';
-import { Pcapng, pcap, udpFrame, textOption, tsresol, tsoffset, Bytes } from './builder';
+import { Pcapng, pcap, udpFrame, textOption, tsresol, tsoffset } from './builder';
 import { CORPUS } from '../differential/corpus';
 
 const engine = await loadEngine();

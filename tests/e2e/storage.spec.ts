@@ -235,6 +235,12 @@ test('an edit of a saved session that no longer fits says so, stays in the tab, 
     await expect(page.getByTestId('session-note')).toHaveValue('before the disk filled');
     await expect(page.getByTestId('edit-message')).toHaveCount(0);
 
+    // A note that does not fit is said the same way, and the stored note is kept.
+    await page.getByTestId('session-note').fill(long);
+    await page.getByTestId('session-note').blur();
+    await expect(page.getByTestId('edit-message')).toContainText("Note not saved: this browser's storage is full");
+    expect((await storedSession(page, id))?.note).toBe('before the disk filled');
+
     // Renaming on the home page to a name that does not fit: said, and the earlier name kept.
     await page.goto('/');
     const item = page.getByTestId('session-item');
@@ -250,7 +256,7 @@ test('an edit of a saved session that no longer fits says so, stays in the tab, 
     expect((await storedSession(page, id))?.name).toBe(SMALL);
 
     expect(errors).toEqual([]);
-    console.log(`storage: edits refused under a quota of ${usage + headroom} bytes (${headroom} above the ${usage} used): a ${long.length}-character comment (needs about ${needed![1]} ${needed![2]}) and name; session ${id} kept its comment, mark and note; ${errors.length} page errors`);
+    console.log(`storage: edits refused under a quota of ${usage + headroom} bytes (${headroom} above the ${usage} used): a ${long.length}-character comment (needs about ${needed![1]} ${needed![2]}) , note and name; session ${id} kept its comment, mark and note; ${errors.length} page errors`);
   } finally {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
   }

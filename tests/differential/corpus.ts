@@ -62,8 +62,12 @@ export function capinfosTable(): Map<string, Record<string, string>> {
   return out;
 }
 
-/** RFC 4180 CSV with double-quoted fields that may hold newlines. */
-function parseCsv(text: string): string[][] {
+/**
+ * RFC 4180 CSV with double-quoted fields that may hold newlines. Records end
+ * with LF or CRLF; with `crlfOnly`, only with CRLF (a lone CR or LF is text),
+ * and a last record without its CRLF is not returned.
+ */
+export function parseCsv(text: string, crlfOnly = false): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';
@@ -80,14 +84,15 @@ function parseCsv(text: string): string[][] {
     else if (ch === ',') {
       row.push(cell);
       cell = '';
-    } else if (ch === '\n') {
+    } else if (crlfOnly ? ch === '\r' && text[i + 1] === '\n' : ch === '\n') {
       row.push(cell);
       rows.push(row);
       row = [];
       cell = '';
-    } else if (ch !== '\r') cell += ch;
+      if (crlfOnly) i++;
+    } else if (crlfOnly || ch !== '\r') cell += ch;
   }
-  if (cell.length || row.length) {
+  if (!crlfOnly && (cell.length || row.length)) {
     row.push(cell);
     rows.push(row);
   }

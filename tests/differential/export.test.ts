@@ -31,7 +31,7 @@ import { dissectionsToText } from '../../src/lib/export/dissections';
 import { tableToCsv } from '../../src/lib/export/csv';
 import { flowTable, packetTable, packetsToParquet, tableAsCsv } from '../../src/lib/export/tables';
 import type { ReadPackets } from '../../src/lib/export/selection';
-import { CORPUS } from './corpus';
+import { CORPUS, parseCsv } from './corpus';
 import { tsharkAvailable, tsharkFields } from './tshark';
 
 const haveTshark = tsharkAvailable();
@@ -316,7 +316,7 @@ describe('CSV and JSON', () => {
       const opts = { engine, index: src.index, read: src.read, fields, selection: { kind: 'displayed' as const, matches } };
       const want = tsharkFields(corpus(name), fields, filter).map((row) => fields.map((_, c) => row[c] ?? ''));
       expect(want.length).toBeGreaterThan(0);
-      const csv = parseCsv(await dissectionsToText(opts, 'csv'));
+      const csv = parseCsv(await dissectionsToText(opts, 'csv'), true);
       expect(csv[0]).toEqual(fields);
       expect(csv.slice(1)).toEqual(want);
       const json = JSON.parse(await dissectionsToText(opts, 'json')) as Record<string, string>[];
@@ -444,33 +444,4 @@ describe.skipIf(!haveTshark)('Parquet, read back with DuckDB', () => {
 /** Nanoseconds since the epoch as tshark's frame.time_epoch prints them. */
 function secondsText(ns: bigint): string {
   return `${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}`;
-}
-
-/** RFC 4180 CSV, records ended by CRLF, quoted fields that may hold anything. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  return rows;
 }

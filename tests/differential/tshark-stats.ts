@@ -1,6 +1,8 @@
 // Reading tshark's -z statistics, as tshark -q prints them: conversations,
 // endpoints, protocol hierarchy (io,phs) and packet lengths (plen,tree).
 
+import type { Endpoint } from '../../src/lib/stats';
+
 export interface TsharkConversation {
   addressA: string;
   portA: number | null;
@@ -15,16 +17,8 @@ export interface TsharkConversation {
   duration: number;
 }
 
-export interface TsharkEndpoint {
-  address: string;
-  port: number | null;
-  packets: number;
-  bytes: number;
-  txPackets: number;
-  txBytes: number;
-  rxPackets: number;
-  rxBytes: number;
-}
+/** One row of tshark's -z endpoints table: the same columns as ours. */
+export type TsharkEndpoint = Endpoint;
 
 export interface TsharkPhsNode {
   protocol: string;

@@ -37,17 +37,11 @@ export function peakWindow(times: readonly number[], keys: readonly (number | st
   return best;
 }
 
-/** The window of `seconds` holding the most events. */
+/** The window of `seconds` holding the most events (each event its own key). */
 export function peakCount(times: readonly number[], seconds: number): WindowPeak {
-  let best: WindowPeak = { distinct: 0, first: 0, last: -1 };
-  let start = 0;
-  let latest = -Infinity;
-  const at: number[] = [];
-  for (let k = 0; k < times.length; k++) {
-    latest = Math.max(latest, times[k]!);
-    at.push(latest);
-    while (at[k]! - at[start]! > seconds) start++;
-    if (k - start + 1 > best.distinct) best = { distinct: k - start + 1, first: start, last: k };
-  }
-  return best;
+  return peakWindow(
+    times,
+    times.map((_, k) => k),
+    seconds,
+  );
 }

@@ -65,20 +65,30 @@ async function firstRows(page: Page, n: number): Promise<string[][]> {
   return out;
 }
 
-test('a save refused for lack of space says so, leaves no partial session, and keeps the earlier ones', async ({ page }) => {
-  const small = expectedFields(SMALL)!.rows.length;
-  const large = expectedFields(LARGE)!.rows.length;
-  // Leave room for the small capture but not for the large one's bytes. The
-  // quota is set before anything is stored: Chromium caches the space left
-  // for a few seconds after a write is allowed, and would not see a later change.
+/**
+ * Opens the home page and limits the origin's storage to what it uses now
+ * plus `headroom` bytes, through Chromium's real quota override; returns what
+ * it used and a function that lifts the limit.
+ */
+async function limitStorage(page: Page, headroom: number): Promise<{ usage: number; lift: () => Promise<void> }> {
   await page.goto('/');
   await page.locator('main[data-engine="ready"]').waitFor();
   await page.evaluate(async () => void (await navigator.serviceWorker.ready));
   const cdp = await page.context().newCDPSession(page);
   const origin = new URL(page.url()).origin;
   const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
-  const headroom = Math.floor(statSync(join(CORPUS, LARGE)).size / 2);
   await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + headroom });
+  return { usage, lift: async () => void (await cdp.send('Storage.overrideQuotaForOrigin', { origin })) };
+}
+
+test('a save refused for lack of space says so, leaves no partial session, and keeps the earlier ones', async ({ page }) => {
+  const small = expectedFields(SMALL)!.rows.length;
+  const large = expectedFields(LARGE)!.rows.length;
+  // Leave room for the small capture but not for the large one's bytes. The
+  // quota is set before anything is stored: Chromium caches the space left
+  // for a few seconds after a write is allowed, and would not see a later change.
+  const headroom = Math.floor(statSync(join(CORPUS, LARGE)).size / 2);
+  const { usage, lift } = await limitStorage(page, headroom);
   try {
     await page.getByTestId('file-input').setInputFiles(join(CORPUS, SMALL));
     await page.waitForURL(/\/view/);
@@ -117,7 +127,7 @@ test('a save refused for lack of space says so, leaves no partial session, and k
     await expect(page.getByTestId('index-notice')).toHaveCount(0);
     console.log(`storage: quota refusal (quota ${usage + headroom} bytes) left ${orphans} orphan records; session ${first} intact with ${small} packets`);
   } finally {
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    await lift();
   }
 });
 
@@ -170,14 +180,8 @@ test('an edit of a saved session that no longer fits says so, stays in the tab, 
   // Room for the small capture's session and a short comment, not for a long
   // one. Set before anything is stored: Chromium caches the space it granted
   // for a few seconds and counts later writes against that.
-  await page.goto('/');
-  await page.locator('main[data-engine="ready"]').waitFor();
-  await page.evaluate(async () => void (await navigator.serviceWorker.ready));
-  const cdp = await page.context().newCDPSession(page);
-  const origin = new URL(page.url()).origin;
-  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
   const headroom = 256 * 1024;
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + headroom });
+  const { usage, lift } = await limitStorage(page, headroom);
   try {
     await page.getByTestId('file-input').setInputFiles(join(CORPUS, SMALL));
     await page.waitForURL(/\/view/);
@@ -256,9 +260,9 @@ test('an edit of a saved session that no longer fits says so, stays in the tab, 
     expect((await storedSession(page, id))?.name).toBe(SMALL);
 
     expect(errors).toEqual([]);
-    console.log(`storage: edits refused under a quota of ${usage + headroom} bytes (${headroom} above the ${usage} used): a ${long.length}-character comment (needs about ${needed![1]} ${needed![2]}) , note and name; session ${id} kept its comment, mark and note; ${errors.length} page errors`);
+    console.log(`storage: edits refused under a quota of ${usage + headroom} bytes (${headroom} above the ${usage} used): a ${long.length}-character comment (needs about ${needed![1]} ${needed![2]}), note and name; session ${id} kept its comment, mark and note; ${errors.length} page errors`);
   } finally {
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    await lift();
   }
 });
 

@@ -43,6 +43,21 @@ export class ByteWriter {
     this.length += b.length;
   }
 
+  /**
+   * A table of [key, id] pairs, sorted here by key: the count, the keys as
+   * differences from the one before, then the ids in the same order.
+   */
+  keyedIds(pairs: [number, number][]): void {
+    pairs.sort((a, b) => a[0] - b[0]);
+    this.varint(pairs.length);
+    let previous = 0;
+    for (const [key] of pairs) {
+      this.varint(key - previous);
+      previous = key;
+    }
+    for (const [, id] of pairs) this.varint(id);
+  }
+
   raw(b: Uint8Array): void {
     this.ensure(b.length);
     this.bytes.set(b, this.length);
@@ -99,6 +114,21 @@ export class ByteReader {
     const s = decoder.decode(this.bytes.subarray(this.at, this.at + n));
     this.at += n;
     return s;
+  }
+
+  /** A table written by ByteWriter.keyedIds, each id below `idCount`; `invalid` says what an id out of range means. */
+  keyedIds(idCount: number, invalid: (key: number, id: number) => string): { keys: Float64Array; ids: Uint32Array } {
+    const count = this.varint();
+    const keys = new Float64Array(count);
+    let key = 0;
+    for (let i = 0; i < count; i++) keys[i] = key += this.varint();
+    const ids = new Uint32Array(count);
+    for (let i = 0; i < count; i++) {
+      const id = this.varint();
+      if (id >= idCount) throw new Error(invalid(keys[i]!, id));
+      ids[i] = id;
+    }
+    return { keys, ids };
   }
 
   bytesOf(n: number): Uint8Array {

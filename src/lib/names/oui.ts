@@ -44,17 +44,8 @@ export class OuiTable {
     const blockCount = r.u8();
     for (let k = 0; k < blockCount; k++) {
       const nibbles = r.u8();
-      const count = r.varint();
-      const prefixes = new Float64Array(count);
-      let p = 0;
-      for (let i = 0; i < count; i++) prefixes[i] = p += r.varint();
-      const ids = new Uint32Array(count);
-      for (let i = 0; i < count; i++) {
-        const id = r.varint();
-        if (id >= nameCount) throw new Error(`OUI entry ${i} names vendor ${id} of ${nameCount}`);
-        ids[i] = id;
-      }
-      blocks.push({ nibbles, prefixes, names: ids });
+      const { keys, ids } = r.keyedIds(nameCount, (prefix, id) => `OUI prefix ${prefix.toString(16)} names vendor ${id} of ${nameCount}`);
+      blocks.push({ nibbles, prefixes: keys, names: ids });
     }
     blocks.sort((a, b) => b.nibbles - a.nibbles);
     return new OuiTable(blocks, names);
@@ -92,15 +83,8 @@ export function writeOuiTable(w: ByteWriter, entries: Iterable<[string, string]>
   for (const name of ids.keys()) w.string(name);
   w.u8(byLength.size);
   for (const [nibbles, list] of byLength) {
-    list.sort((a, b) => a[0] - b[0]);
     w.u8(nibbles);
-    w.varint(list.length);
-    let p = 0;
-    for (const [prefix] of list) {
-      w.varint(prefix - p);
-      p = prefix;
-    }
-    for (const [, id] of list) w.varint(id);
+    w.keyedIds(list);
   }
   return { prefixes, vendors: ids.size };
 }

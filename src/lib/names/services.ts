@@ -41,16 +41,9 @@ export class ServiceTable {
     const transports = r.u8();
     for (let t = 0; t < transports; t++) {
       const transport = r.string();
-      const n = r.varint();
-      const ports: number[] = [];
-      let p = 0;
-      for (let i = 0; i < n; i++) ports.push((p += r.varint()));
+      const { keys, ids } = r.keyedIds(count, (port, id) => `port ${port}/${transport} names service ${id} of ${count}`);
       const map = new Map<number, number>();
-      for (const port of ports) {
-        const id = r.varint();
-        if (id >= count) throw new Error(`port ${port}/${transport} names service ${id} of ${count}`);
-        map.set(port, id);
-      }
+      keys.forEach((port, i) => map.set(port, ids[i]!));
       byTransport.set(transport, map);
     }
     return new ServiceTable(byTransport, services);
@@ -85,15 +78,8 @@ export function writeServiceTable(w: ByteWriter, entries: Iterable<[string, Serv
   }
   w.u8(byTransport.size);
   for (const [transport, l] of byTransport) {
-    l.sort((a, b) => a[0] - b[0]);
     w.string(transport);
-    w.varint(l.length);
-    let p = 0;
-    for (const [port] of l) {
-      w.varint(port - p);
-      p = port;
-    }
-    for (const [, id] of l) w.varint(id);
+    w.keyedIds(l);
   }
   return { ports, services: list.length };
 }

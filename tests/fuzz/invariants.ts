@@ -6,7 +6,8 @@
 // watched by the runner, which can stop a stuck engine.)
 
 import { Engine, type CaptureIndex } from '../../src/lib/engine/engine';
-import { CaptureErrorKind } from '../../src/lib/engine/capture';
+import { CaptureErrorKind, FileFormat } from '../../src/lib/engine/capture';
+import { PATH_ID_MASK, NO_ETH_PAIR } from '../../src/lib/engine/layers';
 import { COLUMN_SPECS } from '../../src/lib/engine/columns';
 import { rebuildForSync } from '../../src/lib/engine/rebuild';
 import type { PacketDetail } from '../../src/lib/engine/tree';
@@ -144,7 +145,7 @@ function rows(index: CaptureIndex, upTo: number): string {
     const layers = index.info.layers;
     const path = layers.path[i]!;
     const pair = layers.ethPair[i]!;
-    out += `${layers.paths[path & 0x3fff]?.join('.')}/${path >> 14}|${pair === 0xffffffff ? '-' : layers.pairKey(pair).join('.')}|${c.capLen(i)},${c.origLen(i)};`;
+    out += `${layers.paths[path & PATH_ID_MASK]?.join('.')}/${path & ~PATH_ID_MASK}|${pair === NO_ETH_PAIR ? '-' : layers.pairKey(pair).join('.')}|${c.capLen(i)},${c.origLen(i)};`;
   }
   return out;
 }
@@ -163,7 +164,7 @@ function checkCausality(engine: Engine, index: CaptureIndex, bytes: Uint8Array, 
     later.fill(0x5a ^ k, at, at + index.columns.capLen(k));
   }
   variants.push(later);
-  if (bytes[0] === 0xd4 || bytes[0] === 0xa1 || bytes[0] === 0x4d) {
+  if (index.info.format === FileFormat.PCAP) {
     const end = index.columns.fileOffset(i) + index.columns.capLen(i);
     for (const fill of [0x00, 0xff]) {
       const cut = new Uint8Array(end + 40).fill(fill);

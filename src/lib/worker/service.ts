@@ -914,7 +914,7 @@ export class CaptureService {
     return packets.map((i, k) => {
       // One dissection gives the Info and Protocol columns and the custom columns' values.
       const raw = engine.dissectNodes(index, i, bytes[k]!, rebuilt[k]);
-      const d = { info: engine.lastInfo(), protocol: engine.lastProtocol() };
+      const protocol = engine.lastProtocol();
       const custom = this.customValues(i, raw);
       const source = this.addresses!.source(i);
       const destination = this.addresses!.destination(i);
@@ -933,10 +933,10 @@ export class CaptureService {
         destination: named(destination),
         sourceNote: this.addressNote(source),
         destinationNote: this.addressNote(destination),
-        protocol: d.protocol,
+        protocol,
         length: c.origLen(i),
-        info: d.info,
-        color: rowColor(d.protocol, c.arrays.ipProto[i]!, c.arrays.aux[i]!),
+        info: engine.lastInfo(),
+        color: rowColor(protocol, c.arrays.ipProto[i]!, c.arrays.aux[i]!),
         comment: index.info.comments.has(i),
         custom,
         marked: this.marks.has(i),

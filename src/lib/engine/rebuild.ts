@@ -26,20 +26,10 @@ export const DATAGRAM_KINDS: ReadonlySet<number> = new Set([2, 3]);
 export async function rebuildFor(index: CaptureIndex, packet: number, read: PacketReader, kinds?: ReadonlySet<number>): Promise<Rebuilt[]> {
   const list = index.info.reassemblies.get(packet)?.filter((r) => !kinds || kinds.has(r.kind));
   if (!list?.length) return [];
-  const out: Rebuilt[] = [];
-  const analysis = analysisFor(index, packet, list);
-  if (analysis) out.push(analysis);
-  for (const r of list) {
-    if (ANALYSIS_KINDS.has(r.kind)) continue;
-    const bytes = new Uint8Array(r.length);
-    for (const part of r.parts) {
-      const data = await read(part.packet);
-      const piece = data.subarray(part.offset, part.offset + part.length);
-      if (part.at + piece.length <= bytes.length) bytes.set(piece, part.at);
-    }
-    out.push({ kind: r.kind, bytes, tail: r.tail });
-  }
-  return out;
+  // Each packet holding a piece is read once, then the records are rebuilt as below.
+  const pieces = new Map<number, Uint8Array>();
+  for (const r of list) for (const part of r.parts) if (!pieces.has(part.packet)) pieces.set(part.packet, await read(part.packet));
+  return rebuildRecords(index, packet, list, (p) => pieces.get(p)!);
 }
 
 /** The same, for readers that answer at once (Node files). */
